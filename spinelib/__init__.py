@@ -6,6 +6,13 @@ backend or theme is set); call :func:`spinelib.plots.set_theme` explicitly.
 __version__ = "0.1.0"
 
 # --- foundation (catalogue, profile, red flags, routine, audit) ---
+from .errors import InputError
+from .catalogue import CATEGORIES, EQUIPMENT, POSITIONS, load_catalogue, ladder
+from .evidence import cite, cite_markdown, evidence_table, load_evidence
+from .profile import GOALS, Profile
+from .redflags import RED_FLAG_QUESTIONS, RedFlagResult, screen_red_flags
+from .routine import SLOT_TITLES, SLOTS, Routine, RoutineItem, build_routine
+from .audit import INSIGHTS, audit
 
 # --- simulator ---
 

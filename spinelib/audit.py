@@ -1,0 +1,152 @@
+"""The five-insight audit: scores any routine, built or hand-made, against the five ideas.
+
+Each insight gets ``pass``, ``warn`` or ``fail``, one plain sentence saying why, and the
+evidence ids behind the rule. A routine passes the audit when no insight fails; a warning
+is advice worth reading, not a verdict.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import InputError
+from .profile import Profile, as_profile
+
+__all__ = ["INSIGHTS", "INSIGHT_EVIDENCE", "audit", "passes"]
+
+INSIGHTS = {
+    1: "Micro-strength, not max effort",
+    2: "Calm the nervous system first",
+    3: "Transitions are exercises",
+    4: "Structured load, not no load",
+    5: "Gentle consistency beats sporadic intensity",
+}
+INSIGHT_EVIDENCE = {
+    1: ["I1-1", "I1-2", "I1-4"],
+    2: ["I2-1", "I2-2", "I2-4"],
+    3: ["I3-3", "I3-4", "I3-5"],
+    4: ["I4-8", "I4-9", "I4-13"],
+    5: ["I5-1", "I5-5", "I5-10"],
+}
+STRENGTH = ("micro_strength", "structured_load")
+
+
+def _row(n, status, reason):
+    return {"insight": n, "title": INSIGHTS[n], "status": status, "reason": reason,
+            "evidence": list(INSIGHT_EVIDENCE[n])}
+
+
+def _insight1(items, prof: Profile):
+    micro = [it for it in items if it.category == "micro_strength"]
+    strength = [it for it in items if it.category in STRENGTH]
+    over = [it for it in strength if it.load_level > prof.load_stage]
+    heavy = sum(it.minutes for it in strength if it.load_level >= 4)
+    light = sum(it.minutes for it in micro)
+    if over:
+        top = max(over, key=lambda it: it.load_level)
+        return _row(1, "warn", f"{top.name} is load level {top.load_level}, above your current stage "
+                               f"{prof.load_stage}; build control at your stage first.")
+    if not micro:
+        return _row(1, "warn", "There is no low-load, high-control stabilizer drill; add one such as a pelvic tilt "
+                               "or an abdominal brace.")
+    if heavy > light:
+        return _row(1, "warn", "More minutes go to heavy work than to low-load control work; shift the balance "
+                               "toward micro-strength.")
+    return _row(1, "pass", f"{len(micro)} low-load, high-control drill(s) at or below your load stage "
+                           f"{prof.load_stage}.")
+
+
+def _insight2(items, prof: Profile):
+    calm = [it for it in items if it.category == "down_regulation"]
+    first_strength = next((i for i, it in enumerate(items) if it.category in STRENGTH), None)
+    first_calm = next((i for i, it in enumerate(items) if it.category == "down_regulation"), None)
+    high = prof.irritability == "high"
+    if first_strength is not None and (first_calm is None or first_calm > first_strength):
+        status = "fail" if high else "warn"
+        return _row(2, status, f"{items[first_strength].name} comes before any calming drill"
+                               + (" and your back is highly irritable" if high else "")
+                               + "; start with slow breathing or a supported position.")
+    if not calm:
+        return _row(2, "fail" if high else "warn",
+                    "There is no calming (down-regulation) drill; add slow breathing or gentle rocking.")
+    total = sum(it.minutes for it in items) or 1.0
+    share = sum(it.minutes for it in calm) / total
+    if high and share < 0.25:
+        return _row(2, "warn", f"Only {share:.0%} of the time is calming work; an irritable back does better with "
+                               "at least a quarter.")
+    return _row(2, "pass", f"Calming work ({share:.0%} of the time) comes before any strengthening.")
+
+
+def _insight3(items, days_per_week):
+    trans = [it for it in items if it.category == "transition"]
+    if not trans or days_per_week < 1:
+        return _row(3, "fail", "No transition drill all week; practise a log roll, sit-to-stand or hip hinge.")
+    return _row(3, "pass", f"{trans[0].name} is practised on each of the {days_per_week} session days.")
+
+
+def _insight4(items, progression):
+    strength = [it for it in items if it.category in STRENGTH]
+    if progression is not None:
+        if not isinstance(progression, pd.DataFrame) or not {"week", "slot", "order", "step"} <= set(progression.columns):
+            raise InputError("progression", "a DataFrame from Routine.progression() (week, slot, order, step)")
+        p = progression.sort_values(["slot", "order", "week"])
+        jump = p.groupby(["slot", "order"])["step"].diff().abs()
+        if (jump > 1).any():
+            r = p.loc[jump[jump > 1].index[0]]
+            return _row(4, "fail", f"{r['name']} jumps {int(jump.max())} ladder steps in week {int(r['week'])}; "
+                                   "move at most one step a week.")
+    if not strength:
+        return _row(4, "warn", "There is no strengthening at all; the back needs some load, added step by step.")
+    sl = [it for it in strength if it.category == "structured_load"]
+    if sl:
+        return _row(4, "pass", f"Load is structured: {sl[0].name} is on the ladder at level {sl[0].load_level}"
+                               + (", progressed at most one step a week." if progression is not None else "."))
+    return _row(4, "pass", "Load starts at the bottom of the ladder with micro-strength work; add a structured "
+                           "load rung when it feels easy.")
+
+
+def _insight5(minutes, days_per_week, prof: Profile, slots_used):
+    if days_per_week <= 2 and minutes >= 45:
+        return _row(5, "fail", f"One long session ({minutes:g} min) {days_per_week} day(s) a week instead of short "
+                               "daily ones; spread it out.")
+    if minutes > prof.minutes_per_day + 1e-9:
+        return _row(5, "warn", f"{minutes:g} min a day is more than your budget of {prof.minutes_per_day} min.")
+    if minutes < 10 or minutes > 20:
+        return _row(5, "warn", f"{minutes:g} min a day is outside the gentle 10-20 minute range.")
+    if days_per_week < 5:
+        return _row(5, "warn", f"{days_per_week} session days a week; most days works better than a few.")
+    if slots_used < 3:
+        return _row(5, "warn", f"Only {slots_used} of the 3 daily slots are used.")
+    return _row(5, "pass", f"{minutes:g} min a day on {days_per_week} days, spread over the three slots.")
+
+
+def audit(routine, profile=None, progression=None) -> pd.DataFrame:
+    """Score a routine against the five insights.
+
+    ``profile`` defaults to the routine's own; ``progression`` is an optional
+    :meth:`Routine.progression` table (or a hand-made one) to check for ladder jumps.
+
+    >>> from spinelib.routine import build_routine
+    >>> a = audit(build_routine({"minutes_per_day": 15}))
+    >>> list(a.columns), "fail" in set(a["status"])
+    (['insight', 'title', 'status', 'reason', 'evidence'], False)
+    """
+    if getattr(routine, "is_referral", False):
+        raise InputError("routine", "a Routine (this is a red-flag referral: see a clinician, no routine to audit)")
+    if not hasattr(routine, "items") or not hasattr(routine, "days_per_week"):
+        raise InputError("routine", "a Routine from build_routine() or Routine.from_ids()", type(routine).__name__)
+    prof = as_profile(profile if profile is not None else routine.profile)
+    items = routine.items
+    slots_used = sum(1 for s in routine.slots.values() if s)
+    rows = [
+        _insight1(items, prof),
+        _insight2(items, prof),
+        _insight3(items, routine.days_per_week),
+        _insight4(items, progression),
+        _insight5(routine.minutes, routine.days_per_week, prof, slots_used),
+    ]
+    return pd.DataFrame(rows, columns=["insight", "title", "status", "reason", "evidence"])
+
+
+def passes(table: pd.DataFrame) -> bool:
+    """True when no insight fails."""
+    return not (table["status"] == "fail").any()
