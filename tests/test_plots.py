@@ -1,0 +1,134 @@
+"""Tests for spinelib.plots: the theme and figures with labelled axes."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from spinelib import plots
+
+
+def _daily(n=28, shift=0.0):
+    day = np.arange(n)
+    d = {"day": day}
+    for st, base in (("pain", 50.0), ("capacity", 1.0), ("flare", 0.05)):
+        m = base + shift - 0.1 * day
+        d[f"{st}_mean"], d[f"{st}_p2.5"], d[f"{st}_p97.5"] = m, m - 5, m + 5
+    return pd.DataFrame(d)
+
+
+class _Result:
+    def __init__(self, daily):
+        self.daily = daily
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_set_theme_uses_colorblind_palette():
+    """set_theme: the colour cycle becomes seaborn's colorblind palette."""
+    import seaborn as sns
+
+    plots.set_theme()
+    cycle = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
+    assert [matplotlib.colors.to_hex(c) for c in cycle[:3]] == [matplotlib.colors.to_hex(c) for c in sns.color_palette("colorblind")[:3]]
+    assert [matplotlib.colors.to_hex(c) for c in sns.color_palette("colorblind")] == list(plots.COLORS)
+
+
+def test_import_has_no_side_effects():
+    """plots: importing the module does not change rcParams (the theme is an explicit call)."""
+    import importlib
+
+    matplotlib.rcdefaults()
+    before = dict(matplotlib.rcParams)
+    importlib.reload(plots)
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_palette_covers_every_scenario_pair_with_distinct_colours():
+    """PALETTE: each pair of scenarios gets two different colours."""
+    pairs = [("micro_strength", "max_effort"), ("calm_first", "strength_only"),
+             ("transitions_practised", "transitions_untrained"), ("structured_load", "unstructured_spikes"),
+             ("gentle_daily", "weekend_warrior")]
+    for a, b in pairs:
+        assert plots.PALETTE[a] != plots.PALETTE[b]
+
+
+def test_cohort_band_plot_one_result():
+    """cohort_band_plot: a line for the mean, a band, labelled axes with units."""
+    fig = plots.cohort_band_plot(_Result(_daily()), "pain")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "day"
+    assert "0-100" in ax.get_ylabel()
+    assert len(ax.lines) == 1 and len(ax.collections) == 1
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), _daily()["pain_mean"])
+
+
+def test_cohort_band_plot_compares_scenarios_with_fixed_colours():
+    """cohort_band_plot: a dict of results draws one coloured line per scenario and a legend."""
+    fig = plots.cohort_band_plot({"micro_strength": _daily(), "max_effort": _daily(shift=3)}, "capacity", weeks=True)
+    ax = fig.axes[0]
+    assert [matplotlib.colors.to_hex(l.get_color()) for l in ax.lines] == [plots.PALETTE["micro_strength"], plots.PALETTE["max_effort"]]
+    assert ax.get_xlabel() == "week"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["micro_strength", "max_effort"]
+    assert ax.lines[0].get_xdata()[7] == pytest.approx(1.0)
+
+
+def test_band_frame_reads_long_and_multiindex_shapes():
+    """band_frame: long (day, state, mean, p2.5, p97.5) and MultiIndex summaries give the same band."""
+    wide = _daily(5)
+    long = pd.DataFrame({"day": wide["day"], "state": "pain", "mean": wide["pain_mean"],
+                         "p2.5": wide["pain_p2.5"], "p97.5": wide["pain_p97.5"]})
+    multi = wide.set_index("day")[["pain_mean", "pain_p2.5", "pain_p97.5"]]
+    multi.columns = pd.MultiIndex.from_tuples([("pain", "mean"), ("pain", "p2.5"), ("pain", "p97.5")])
+    a = plots.band_frame(wide, "pain")
+    pd.testing.assert_frame_equal(a, plots.band_frame(long, "pain"), check_dtype=False)
+    pd.testing.assert_frame_equal(a, plots.band_frame(multi, "pain"), check_dtype=False)
+
+
+def test_band_frame_unknown_state_names_the_states():
+    """band_frame: an unknown state raises a KeyError listing the states there are."""
+    with pytest.raises(KeyError, match="capacity"):
+        plots.band_frame(_daily(), "nonsense")
+
+
+def test_cohort_bands_panels():
+    """cohort_bands: one panel per state, each y axis labelled with its unit."""
+    fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain", "flare"))
+    assert len(fig.axes) == 3
+    assert [ax.get_ylabel() for ax in fig.axes] == [plots.state_label(s) for s in ("capacity", "pain", "flare")]
+
+
+def test_compare_bars_with_interval():
+    """compare_bars: one bar per scenario, whiskers when lo/hi are given."""
+    t = pd.DataFrame({"scenario": ["calm_first", "strength_only"], "capacity": [2.0, 1.5],
+                      "lo": [1.8, 1.3], "hi": [2.2, 1.7]})
+    fig = plots.compare_bars(t, "capacity", lo="lo", hi="hi")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2
+    assert matplotlib.colors.to_hex(ax.patches[0].get_facecolor()) == plots.PALETTE["calm_first"]
+    assert "model units" in ax.get_ylabel()
+
+
+def test_breathing_plot_axes():
+    """breathing_plot: time in seconds on x, share of a breath on y."""
+    t = np.linspace(0, 20, 201)
+    pat = pd.DataFrame({"seconds": t, "volume": 0.5 - 0.5 * np.cos(t), "phase": np.where(np.sin(t) > 0, "inhale", "exhale")})
+    ax = plots.breathing_plot(pat).axes[0]
+    assert ax.get_xlabel() == "time (seconds)"
+    assert "breath" in ax.get_ylabel()
+
+
+def test_hazard_plot_lines():
+    """hazard_plot: one line per column with the scenario colours."""
+    t = pd.DataFrame({"day": range(10), "with practice": np.full(10, 0.02), "without practice": np.full(10, 0.03)})
+    ax = plots.hazard_plot(t).axes[0]
+    assert len(ax.lines) == 2
+    assert "per day" in ax.get_ylabel()
