@@ -17,5 +17,18 @@ from .audit import INSIGHTS, audit
 # --- simulator ---
 
 # --- plots, widgets, self-checks ---
+from .selfcheck import check
+# plots and widgets import matplotlib and ipywidgets, so they load on first use:
+# after `import spinelib`, `spinelib.plots.set_theme()` and `spinelib.widgets` just work.
+_LAZY_MODULES = {"plots", "widgets", "planner_widgets", "selfcheck"}
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'spinelib' has no attribute {name!r}")
+
 
 # --- reports ---
