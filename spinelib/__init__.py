@@ -32,3 +32,4 @@ def __getattr__(name):
 
 
 # --- reports ---
+from .reports import run_batch, run_report

@@ -1,0 +1,219 @@
+"""The ``spinelib`` command line: reports, batches and the example reports.
+
+::
+
+    spinelib report --list
+    spinelib report personal-plan --help-params
+    spinelib report personal-plan -p minutes_per_day 15 -f client.yaml -o reports/out/ana.html [--pdf] [--keep-notebook]
+    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2
+    spinelib examples --out-dir reports/out
+
+Parameters follow papermill's conventions: ``-p NAME VALUE`` (numbers, True/False/None are
+converted), ``-r NAME VALUE`` (raw text), ``-y YAML`` and ``-f FILE.yaml``; ``-p
+red_flags.night_pain no`` sets one answer of a mapping. Bad parameters print one line naming
+the field and the allowed range and exit with status 2, before any kernel starts.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _resolve(value: str):
+    """papermill's conversion of ``-p`` values."""
+    if value == "True":
+        return True
+    if value == "False":
+        return False
+    if value == "None":
+        return None
+    if re.fullmatch(r"[+-]?\d+", value):
+        return int(value)
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _set(params: dict, name: str, value):
+    base, dot, sub = name.partition(".")
+    if dot:
+        cur = params.get(base)
+        params[base] = {**(cur if isinstance(cur, dict) else {}), sub: value}
+    else:
+        params[name] = value
+
+
+def _collect(parameters_file, yaml_text, params, raw) -> dict:
+    import yaml
+
+    from .reports import load_parameter_file
+
+    out: dict = {}
+    if parameters_file:
+        out.update(load_parameter_file(parameters_file))
+    if yaml_text:
+        try:
+            data = yaml.safe_load(yaml_text)
+        except yaml.YAMLError:
+            raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text) from None
+        if not isinstance(data, dict):
+            raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text)
+        out.update(data)
+    for name, value in params:
+        _set(out, name, _resolve(value))
+    for name, value in raw:
+        _set(out, name, value)
+    return out
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _guard(fn):
+    """Turn InputError into one line and exit 2, ReportError into one line and exit 1."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .reports import ReportError
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            _fail(str(exc), EXIT_BAD_INPUT)
+        except ReportError as exc:
+            _fail(str(exc), 1)
+
+    return wrapper
+
+
+_param_options = [
+    click.option("-p", "--parameters", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+                 help="A parameter (papermill's -p: numbers and True/False/None are converted)."),
+    click.option("-r", "--parameters-raw", "raw", nargs=2, multiple=True, metavar="NAME VALUE",
+                 help="A parameter kept as text."),
+    click.option("-y", "--parameters-yaml", "yaml_text", metavar="YAML", help="Parameters as a YAML mapping."),
+    click.option("-f", "--parameters-file", "parameters_file", type=click.Path(dir_okay=False),
+                 help="Parameters from a YAML file."),
+]
+
+
+def _with_params(fn):
+    for opt in reversed(_param_options):
+        fn = opt(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spinelib")
+def main():
+    """spinelib: exercise-therapy-for-back-pain workbook tools. Not medical advice."""
+
+
+@main.command()
+@click.argument("template", required=False)
+@_with_params
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write (default reports/out/<name>.html).")
+@click.option("--pdf", is_flag=True, help="Also print a PDF beside the HTML with the system Chromium.")
+@click.option("--keep-notebook", is_flag=True, help="Keep the executed notebook beside the HTML.")
+@click.option("--list", "list_", is_flag=True, help="List the report templates.")
+@click.option("--help-params", is_flag=True, help="Describe the template's parameters and exit.")
+@_guard
+def report(template, params, raw, yaml_text, parameters_file, output, pdf, keep_notebook, list_, help_params):
+    """Run one report TEMPLATE (e.g. personal-plan) into self-contained HTML."""
+    from . import reports
+
+    if list_:
+        for key, info in reports.TEMPLATES.items():
+            names = ", ".join(reports.template_parameters(key))
+            click.echo(f"{key}\n    {info.description}\n    file: {reports.template_path(key)}\n    parameters: {names}")
+        return
+    if not template:
+        _fail("report: give a template name (" + ", ".join(reports.TEMPLATES) + ") or --list")
+    if help_params:
+        desc = reports.describe_parameters(template)
+        click.echo(f"Parameters of {template} (from its cell tagged 'parameters'):")
+        for r in desc.itertuples():
+            click.echo(f"  {r.name} = {r.default}")
+            click.echo(f"      allowed: {r.allowed}")
+            if r.help:
+                click.echo(f"      {r.help}")
+        return
+    values = _collect(parameters_file, yaml_text, params, raw)
+    clean = reports.validate_parameters(template, values)
+    if output is None:
+        from slugify import slugify
+
+        stem = slugify(str(clean.get("name") or "")) or reports._label(template)
+        output = Path("reports/out") / f"{stem}.html"
+    res = reports.run_report(template, clean, output, pdf=pdf, keep_notebook=keep_notebook, validate=False)
+    click.echo(f"wrote {res.html}" + (f", {res.pdf}" if res.pdf else "") + (f", {res.notebook}" if res.notebook else "")
+               + f" in {res.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("template")
+@click.argument("csv_file", metavar="CSV", type=click.Path(dir_okay=False))
+@click.option("--out-dir", default="reports/out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", default=2, show_default=True, type=int, help="Worker processes (one kernel each).")
+@click.option("--name-column", default="name", show_default=True, help="Column whose slug names each output.")
+@click.option("--summary", type=click.Path(dir_okay=False), help="Summary CSV (default OUT_DIR/<template>-summary.csv).")
+@_with_params
+@click.option("--pdf", is_flag=True, help="Also print a PDF of each report.")
+@click.option("--keep-notebook", is_flag=True, help="Keep each executed notebook beside its HTML.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_guard
+def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, yaml_text, parameters_file, pdf,
+          keep_notebook, no_progress):
+    """Run TEMPLATE once per row of CSV; bad rows are reported and skipped."""
+    from . import reports
+
+    if not Path(csv_file).is_file():
+        raise InputError("CSV", "an existing CSV file", csv_file)
+    common = _collect(parameters_file, yaml_text, params, raw)
+
+    def invalid(row, message):
+        click.echo(f"row {row}: {message} (skipped)", err=True)
+
+    res = reports.run_batch(template, csv_file, out_dir, jobs=jobs, name_column=name_column, pdf=pdf,
+                            keep_notebook=keep_notebook, common=common, progress=not no_progress,
+                            summary_path=summary, on_invalid=invalid)
+    s = res.summary
+    for r in s[s["status"] == "failed"].itertuples():
+        click.echo(f"row {r.row}: failed: {r.message}", err=True)
+    n_ok = int((s["status"] == "ok").sum())
+    click.echo(f"{n_ok} of {len(s)} reports written to {out_dir}; summary: {res.summary_path}")
+    if not res.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out-dir", default="reports/out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", default=2, show_default=True, type=int)
+@click.option("--no-pdf", is_flag=True, help="HTML only.")
+@click.option("--no-progress", is_flag=True)
+@_guard
+def examples(out_dir, jobs, no_pdf, no_progress):
+    """Build every example parameter set in data/examples as HTML and PDF."""
+    from . import reports
+
+    df = reports.build_examples(out_dir, jobs=jobs, pdf=not no_pdf, progress=not no_progress)
+    for r in df.itertuples():
+        extra = "" if no_pdf or r.status != "ok" else " (+ .pdf)"
+        click.echo(f"{r.example}: {r.status} {r.output or r.message}{extra} [{r.seconds:.1f} s]")
+    if (df["status"] != "ok").any():
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
