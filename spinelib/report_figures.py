@@ -1,0 +1,364 @@
+"""Report-only building blocks: HTML fragments, tables, figures and interval statistics.
+
+The report templates in ``reports/templates`` call these so each code cell stays one or two
+lines. Every function returns a value (an ``IPython.display.HTML``/``Markdown`` object, a
+DataFrame or a matplotlib ``Figure``) and never displays by itself, so each one can be tested
+without a kernel. Figures are static PNGs in the rendered report (widgets do not survive
+into HTML). Nothing here is medical advice.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+__all__ = [
+    "header",
+    "red_flag_result",
+    "day_plan",
+    "week_schedule",
+    "ladder",
+    "audit_table",
+    "projection_summary",
+    "projection_figure",
+    "evidence_ids",
+    "evidence",
+    "mean_interval",
+    "compare_outcomes",
+    "outcome_table",
+    "outcome_figure",
+    "plain_summary",
+    "scenario_label",
+    "table",
+    "section",
+    "show",
+]
+
+OUTCOMES = {
+    "pain_change": ("Change in pain (0-100, negative is better)", "points"),
+    "adherence": ("Sessions done (share of planned)", "share"),
+    "flares": ("Flares over the period", "flares"),
+    "habit": ("Habit strength at the end (0-1)", ""),
+    "capacity": ("Capacity at the end", ""),
+}
+LOWER_IS_BETTER = {"pain_change", "flares"}
+Z95 = 1.959963984540054
+
+
+def _HTML(text):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def _md(text):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def show(fig) -> None:
+    """Display a matplotlib figure once as a static PNG and close it (no duplicate at cell end)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
+
+
+def section(title: str, *, page_break: bool = False, anchor: str | None = None, intro: str = ""):
+    """An ``<h2>`` heading (optionally starting a new printed page) with a short intro paragraph."""
+    cls = ' class="page-break"' if page_break else ""
+    aid = f' id="{html.escape(anchor)}"' if anchor else ""
+    p = f"<p>{html.escape(intro)}</p>" if intro else ""
+    return _HTML(f"<h2{cls}{aid}>{html.escape(title)}</h2>{p}")
+
+
+def table(df: pd.DataFrame, *, css_class: str = "data", escape: bool = True) -> str:
+    """A DataFrame as a plain HTML table without the index."""
+    return df.to_html(index=False, classes=css_class, border=0, escape=escape, na_rep="")
+
+
+def _listing(v) -> str:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v) if v else "none"
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {'yes' if x else 'no'}" for k, x in v.items()) if v else "not answered"
+    return str(v)
+
+
+PARAM_LABELS = {
+    "minutes_per_day": "Minutes per day", "days_per_week": "Days per week", "equipment": "Equipment",
+    "positions": "Positions tolerated", "irritability": "Irritability", "load_stage": "Load stage (1-5)",
+    "goals": "Goals", "red_flags": "Red-flag answers", "weeks": "Weeks planned", "people": "Cohort size",
+    "seed": "Random seed", "scenario_a": "Scenario A", "scenario_b": "Scenario B",
+}
+
+
+def header(title: str, name: str, date: str, parameters: dict):
+    """The report header: title, who it is for, the date and a table of the parameters used."""
+    rows = "".join(
+        f"<tr><th>{html.escape(PARAM_LABELS.get(k, k.replace('_', ' ')))}</th><td>{html.escape(_listing(v))}</td></tr>"
+        for k, v in parameters.items())
+    who = f"{html.escape(title)}: {html.escape(name)}" if name else html.escape(title)
+    return _HTML(f'<header class="report-header"><h1>{who}</h1>'
+                 f'<p class="meta">Prepared {html.escape(date)} with spinelib. An educational tool, not medical advice.</p>'
+                 f'<table class="parameters"><tbody>{rows}</tbody></table></header>')
+
+
+def red_flag_result(screen):
+    """The red-flag screen's outcome as a call-out (a referral is shown in red, alone)."""
+    n_yes = len(getattr(screen, "positives", ()))
+    if screen.referral:
+        kind, head = "referral", ("Urgent: see a doctor today" if screen.urgent else "See a clinician before starting")
+    elif not screen.complete:
+        kind, head = "warn", "Screening questions not answered yet"
+    else:
+        kind, head = "clear", "Red-flag screen: clear"
+    extra = f"<p class=\"meta\">{n_yes} question(s) answered yes.</p>" if n_yes else ""
+    return _HTML(f'<section id="red-flags"><h2>Red-flag screen</h2><div class="callout {kind}">'
+                 f"<strong>{html.escape(head)}.</strong> {html.escape(screen.message)}</div>{extra}</section>")
+
+
+def day_plan(routine):
+    """The day plan in three slots, one table per slot with dosage, minutes and cues."""
+    mins = routine.minutes
+    intro = (f"{mins:g} minutes on each session day, {routine.days_per_week} day(s) a week, in three short "
+             "slots. Calming drills come first; stop any drill that sharply raises your pain.")
+    return _HTML(f'<section id="day-plan"><h2>Your day plan</h2><p>{html.escape(intro)}</p>{routine.to_html()}</section>')
+
+
+def week_schedule(routine):
+    """One row per weekday: session or rest, minutes per slot, and whether a transition drill is in."""
+    wk = routine.week_frame().copy()
+    wk["session"] = wk["session"].map({True: "session", False: "rest"})
+    wk["transition"] = wk["transition"].map({True: "yes", False: ""})
+    for c in ("morning", "midday", "evening", "total"):
+        wk[c] = wk[c].map(lambda x: f"{x:g}" if x else "")
+    wk.columns = ["Day", "Session", "Morning (min)", "Mid-day (min)", "Evening (min)", "Total (min)",
+                  "Transition drill"]
+    return _HTML(f'<section id="week"><h2>Week schedule</h2>{table(wk, css_class="week")}</section>')
+
+
+def ladder(progression: pd.DataFrame):
+    """The progression ladder: what changes each week (one rung at most), and the easier weeks."""
+    rows, prev = [], {}
+    for w, g in progression.groupby("week", sort=True):
+        cur = {(r.slot, r.order): (r.name, int(r.load_level)) for r in g.itertuples()}
+        deload = bool(g["deload"].any())
+        if w == 1:
+            change = "Start with the day plan above"
+        else:
+            moves = [f"{prev[k][0]} -> {v[0]} (load {prev[k][1]} -> {v[1]})" for k, v in cur.items()
+                     if k in prev and prev[k][0] != v[0]]
+            change = "; ".join(moves) if moves else "Same as last week: repeat and consolidate"
+        strength = g[g["category"].isin(["micro_strength", "structured_load"])]
+        top = int(strength["load_level"].max()) if not strength.empty else 0
+        rows.append({"Week": int(w), "Kind of week": "easier week" if deload else "building", "What changes": change,
+                     "Highest load level": top or ""})
+        prev = cur
+    df = pd.DataFrame(rows)
+    intro = ("At most one exercise moves one rung up its ladder in a week; every few weeks is an easier week "
+             "that steps back a rung before building again.")
+    return _HTML(f'<section id="ladder"><h2>Progression ladder, week by week</h2><p>{html.escape(intro)}</p>'
+                 f'{table(df, css_class="ladder")}</section>')
+
+
+def audit_table(audit: pd.DataFrame):
+    """The five-insight audit as a table with coloured pass/warn/fail."""
+    rows = "".join(
+        f"<tr><td>{int(r.insight)}. {html.escape(r.title)}</td>"
+        f'<td class="status-{html.escape(r.status)}">{html.escape(r.status)}</td>'
+        f"<td>{html.escape(r.reason)}</td><td>{html.escape(', '.join(r.evidence))}</td></tr>"
+        for r in audit.itertuples())
+    verdict = ("passes: no insight fails" if not (audit["status"] == "fail").any()
+               else "does not pass: at least one insight fails")
+    return _HTML(f'<section id="audit"><h2>Five-insight audit</h2><p>This plan {verdict}.</p>'
+                 '<table class="audit"><thead><tr><th>Insight</th><th>Status</th><th>Why</th><th>Evidence</th></tr>'
+                 f"</thead><tbody>{rows}</tbody></table></section>")
+
+
+def _people(result) -> pd.DataFrame:
+    return getattr(result, "people", result)
+
+
+def mean_interval(x) -> tuple[float, float, float]:
+    """Mean and its 95% interval (normal approximation) of a sample.
+
+    >>> m, lo, hi = mean_interval([1.0, 2.0, 3.0, 4.0])
+    >>> round(m, 2), round(lo, 2), round(hi, 2)
+    (2.5, 1.23, 3.77)
+    """
+    s = pd.Series(x, dtype=float).dropna()
+    n = len(s)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    m = float(s.mean())
+    se = float(s.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return (m, m - Z95 * se, m + Z95 * se)
+
+
+def projection_summary(result, *, weeks: int):
+    """What a cohort of similar people did: adherence, pain change and flares, as a table."""
+    p = _people(result)
+    rows = []
+    if "adherence" in p:
+        a = p["adherence"].astype(float)
+        rows.append(("Sessions done (of planned)", f"{a.median():.0%}", f"{a.quantile(.1):.0%} to {a.quantile(.9):.0%}",
+                     f"{(a < .5).mean():.0%} did fewer than half"))
+    if "pain_change" in p:
+        d = p["pain_change"].astype(float)
+        rows.append(("Change in pain (0-100)", f"{d.median():+.0f}", f"{d.quantile(.1):+.0f} to {d.quantile(.9):+.0f}",
+                     f"{(d <= -15).mean():.0%} improved by 15 points or more"))
+    if "flares" in p:
+        f = p["flares"].astype(float)
+        rows.append((f"Flares in {weeks} weeks", f"{f.median():.0f}", f"{f.quantile(.1):.0f} to {f.quantile(.9):.0f}",
+                     f"{(f == 0).mean():.0%} had no flare"))
+    df = pd.DataFrame(rows, columns=["Outcome", "Typical (median)", "Middle 80% of people", "Note"])
+    intro = (f"A simulated cohort of {len(p):,} people with the same profile and plan, followed for {weeks} weeks. "
+             "This is a teaching model of averages and spread, not a prediction for one person.")
+    return _HTML(f'<section id="projection"><h2 class="page-break">Projection for people like you</h2>'
+                 f'<p>{html.escape(intro)}</p>{table(df, css_class="projection")}</section>')
+
+
+def projection_figure(result, *, weeks: int):
+    """Three static panels: pain band over time, adherence histogram, flare counts."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from .plots import cohort_band_plot
+
+    p = _people(result)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), layout="constrained",
+                             gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: cohort mean and 95% band", label="plan")
+    if axes[0].get_legend() is not None:
+        axes[0].get_legend().remove()
+    axes[0].set_xlabel("week")
+    sns.histplot(x=p["adherence"].astype(float), bins=20, binrange=(0, 1), ax=axes[1], color="#0173b2")
+    axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people")
+    counts = p["flares"].astype(int).clip(upper=10).value_counts().sort_index()
+    axes[2].bar(counts.index, counts.to_numpy(), color="#de8f05")
+    axes[2].set(title=f"Flares in {weeks} weeks", xlabel="flares (10 = 10 or more)", ylabel="people")
+    return fig
+
+
+def evidence_ids(routine=None, audit: pd.DataFrame | None = None, extra=()) -> list[str]:
+    """Evidence ids behind the plan's exercises and the audit, in first-seen order."""
+    ids: list[str] = []
+    for it in (routine.items if routine is not None else []):
+        ids += list(it.evidence)
+    if audit is not None:
+        for ev in audit["evidence"]:
+            ids += list(ev)
+    ids += list(extra)
+    seen: list[str] = []
+    for i in ids:
+        if i and i not in seen:
+            seen.append(i)
+    return seen
+
+
+def evidence(ids):
+    """The evidence cited, from spinelib's evidence table, with how sure we are of each figure."""
+    from .evidence import cite_markdown
+
+    return _md("## Evidence cited\n\nFrom spinelib's evidence table (`data/evidence.csv`).\n\n" + cite_markdown(ids))
+
+
+# ----- scenario comparison -----------------------------------------------------------------
+def scenario_label(spec, fallback: str) -> str:
+    """A short label for a scenario given by name or by a mapping of settings."""
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        for k in ("label", "name", "base", "scenario"):
+            if spec.get(k):
+                return str(spec[k]) + ("" if k in ("label", "name") else " (custom)")
+    return fallback
+
+
+def compare_outcomes(people_a: pd.DataFrame, people_b: pd.DataFrame, outcomes=None) -> pd.DataFrame:
+    """Mean of each outcome per scenario with 95% intervals, and the difference B - A with its interval.
+
+    Intervals use the normal approximation (Welch standard error); ``real`` is True when the
+    difference's interval excludes zero.
+    """
+    outcomes = [o for o in (outcomes or OUTCOMES) if o in people_a and o in people_b]
+    rows = []
+    for o in outcomes:
+        a = pd.Series(people_a[o], dtype=float).dropna()
+        b = pd.Series(people_b[o], dtype=float).dropna()
+        ma, la, ha = mean_interval(a)
+        mb, lb, hb = mean_interval(b)
+        se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
+        d = mb - ma
+        rows.append({"outcome": o, "mean_a": ma, "lo_a": la, "hi_a": ha, "mean_b": mb, "lo_b": lb, "hi_b": hb,
+                     "diff": d, "diff_lo": d - Z95 * se, "diff_hi": d + Z95 * se,
+                     "real": bool(se > 0 and abs(d) > Z95 * se) or bool(se == 0 and d != 0)})
+    return pd.DataFrame(rows)
+
+
+def _fmt(o, v) -> str:
+    return f"{v:.0%}" if o == "adherence" else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
+    """The comparison as an HTML table: each mean with its 95% interval, and the difference."""
+    body = []
+    for r in cmp.itertuples():
+        name = OUTCOMES.get(r.outcome, (r.outcome,))[0]
+        verdict = "real difference" if r.real else "not distinguishable"
+        body.append(
+            f"<tr><td>{html.escape(name)}</td>"
+            f"<td>{_fmt(r.outcome, r.mean_a)} ({_fmt(r.outcome, r.lo_a)} to {_fmt(r.outcome, r.hi_a)})</td>"
+            f"<td>{_fmt(r.outcome, r.mean_b)} ({_fmt(r.outcome, r.lo_b)} to {_fmt(r.outcome, r.hi_b)})</td>"
+            f"<td>{_fmt(r.outcome, r.diff)} ({_fmt(r.outcome, r.diff_lo)} to {_fmt(r.outcome, r.diff_hi)})</td>"
+            f"<td>{verdict}</td></tr>")
+    a, b = html.escape(label_a), html.escape(label_b)
+    return _HTML('<section id="outcomes"><h2>Outcomes with 95% intervals</h2>'
+                 "<p>Each cell is the cohort mean with the 95% interval of that mean. The last columns give the "
+                 f"difference ({b} minus {a}) and whether its interval excludes zero.</p>"
+                 f'<table class="outcomes"><thead><tr><th>Outcome</th><th>{a}</th><th>{b}</th>'
+                 f"<th>Difference (B - A)</th><th>At this cohort size</th></tr></thead><tbody>{''.join(body)}"
+                 "</tbody></table></section>")
+
+
+def outcome_figure(cmp: pd.DataFrame, label_a: str, label_b: str, outcomes=("pain_change", "adherence", "flares")):
+    """Side-by-side bars of the mean outcomes with their 95% intervals, one panel per outcome."""
+    import matplotlib.pyplot as plt
+
+    from .plots import compare_bars
+
+    cmp = cmp.set_index("outcome")
+    outcomes = [o for o in outcomes if o in cmp.index]
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 3.2), layout="constrained", squeeze=False)
+    for ax, o in zip(axes[0], outcomes):
+        r = cmp.loc[o]
+        t = pd.DataFrame({"scenario": [label_a, label_b], "value": [r.mean_a, r.mean_b],
+                          "lo": [r.lo_a, r.lo_b], "hi": [r.hi_a, r.hi_b]})
+        compare_bars(t, "value", lo="lo", hi="hi", ax=ax, ylabel=OUTCOMES[o][0], title=OUTCOMES[o][0].split(" (")[0])
+    return fig
+
+
+def plain_summary(cmp: pd.DataFrame, label_a: str, label_b: str, people: int):
+    """Which differences are real at this cohort size, in plain words (Markdown)."""
+    lines = [f"## What the comparison says\n\nWith {people:,} simulated people in each scenario:\n"]
+    for r in cmp.itertuples():
+        name = OUTCOMES.get(r.outcome, (r.outcome,))[0].split(" (")[0].lower()
+        if not r.real:
+            lines.append(f"- **{name.capitalize()}**: the two scenarios cannot be told apart at this cohort size "
+                         f"(difference {_fmt(r.outcome, r.diff)}, 95% interval {_fmt(r.outcome, r.diff_lo)} to "
+                         f"{_fmt(r.outcome, r.diff_hi)} includes zero).")
+            continue
+        b_higher = r.diff > 0
+        better = (not b_higher) if r.outcome in LOWER_IS_BETTER else b_higher
+        winner = label_b if better else label_a
+        lines.append(f"- **{name.capitalize()}**: a real difference in favour of **{winner}** "
+                     f"({label_b} minus {label_a} = {_fmt(r.outcome, r.diff)}, 95% interval "
+                     f"{_fmt(r.outcome, r.diff_lo)} to {_fmt(r.outcome, r.diff_hi)}).")
+    lines.append("\n\"Real\" here means larger than the chance variation of a simulated cohort this size; it says "
+                 "nothing about whether the difference matters to a person, and the model is a teaching model, "
+                 "not a trial.")
+    return _md("\n".join(lines))
