@@ -1,0 +1,188 @@
+"""Every notebook in notebooks/: committed clean, structured, and executing top to bottom.
+
+Each notebook runs in its own fresh python3 kernel through nbclient, with the working
+directory set to an empty temporary folder, so a relative data path cannot work by accident.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from spinelib.selfcheck import EXERCISES
+
+ROOT = Path(__file__).resolve().parent.parent
+NB_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+MINE = ("00_start_here", "01_micro_strength", "02_calm_first", "03_transitions")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _execute(nb, tmp_path, timeout=180):
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    return nb
+
+
+def _text_outputs(cell) -> str:
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") in ("execute_result", "display_data"):
+            data = o.get("data", {})
+            parts.append(data.get("text/markdown", "") or data.get("text/plain", ""))
+        elif o.get("output_type") == "error":
+            parts.append("\n".join(o.get("traceback", [])))
+    return "\n".join(parts)
+
+
+def _widget_outputs(nb) -> list[dict]:
+    """The outputs held by every Output widget in the saved widget state."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    outs = []
+    for model in state.values():
+        if model.get("model_name") == "OutputModel":
+            outs.append(model["state"].get("outputs", []))
+    return outs
+
+
+def _flatten(outputs) -> str:
+    text = []
+    for o in outputs:
+        if o.get("output_type") == "stream":
+            text.append(o.get("text", ""))
+        else:
+            d = o.get("data", {})
+            text.append(d.get("text/html", "") + d.get("text/plain", ""))
+    return "\n".join(text)
+
+
+def test_notebooks_exist():
+    """notebooks/: the four start notebooks are there (the suite must never be empty)."""
+    assert set(MINE) <= set(IDS), f"missing notebooks: {set(MINE) - set(IDS)}"
+
+
+# ----------------------------------------------------------------------- committed state
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_notebook_is_clean(path):
+    """notebook file: no outputs, no execution counts, no widget state, kernelspec python3."""
+    nb = _read(path)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", "kernelspec must be python3"
+    assert "widgets" not in nb.metadata, "saved widget state: run scripts/clean_notebooks.py"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {i} holds outputs: run scripts/clean_notebooks.py"
+            assert cell.execution_count is None, f"cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_path_hacks(path):
+    """notebook code: no sys.path edits, no relative data paths, no chdir."""
+    for i, cell in enumerate(_read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        src = cell.source
+        assert "sys.path" not in src, f"cell {i} edits sys.path"
+        assert "os.chdir" not in src, f"cell {i} changes directory"
+        assert not re.search(r"""["'](\.\./|\./)?data/""", src), f"cell {i} uses a relative data path"
+        assert "../" not in src, f"cell {i} uses a relative path"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_navigation_line(path):
+    """notebook: a navigation line (previous / contents / next) at the top and the bottom, links that exist."""
+    nb = _read(path)
+    md = [c for c in nb.cells if c.cell_type == "markdown"]
+    for cell in (md[0], md[-1]):
+        assert "Contents" in cell.source, f"{path.name}: no navigation line at the top or bottom"
+        for target in re.findall(r"\]\(([^)#]+\.ipynb)", cell.source):
+            assert (NB_DIR / target).exists(), f"{path.name}: navigation links to missing {target}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_exercises_are_structural_and_registered(path):
+    """notebook: each '### Exercise <id>' cell is followed by a check(<id>, ...) cell; ids are registered."""
+    cells = _read(path).cells
+    found = []
+    for i, cell in enumerate(cells):
+        m = re.match(r"#{2,4} Exercise\s+(\S+)", cell.source) if cell.cell_type == "markdown" else None
+        if not m:
+            continue
+        ex_id = m.group(1)
+        found.append(ex_id)
+        assert ex_id in EXERCISES, f"{path.name}: exercise {ex_id} is not in spinelib.selfcheck"
+        nxt = cells[i + 1]
+        assert nxt.cell_type == "code" and f"check({ex_id!r}" in nxt.source.replace('"', "'"), \
+            f"{path.name}: exercise {ex_id} is not followed by a check cell"
+    if path.stem in MINE:
+        expected = {e.id for e in EXERCISES.values() if path.stem.startswith(e.notebook)}
+        assert expected and expected <= set(found), f"{path.name}: registered but not in the notebook: {expected - set(found)}"
+
+
+# ----------------------------------------------------------------------- execution
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_executes_top_to_bottom(path, tmp_path):
+    """notebook: runs top to bottom in a fresh kernel from an empty folder, no error or traceback anywhere,
+    every solution cell checks as right, every widget ends with its text marker, not an error."""
+    nb = _execute(_read(path), tmp_path)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        text = _text_outputs(cell)
+        assert "Traceback" not in text, f"cell {i} printed a traceback:\n{text[:800]}"
+        if "solution" in cell.metadata.get("tags", []):
+            assert "Right." in text, f"cell {i}: the solution does not check as right:\n{text[:400]}"
+    for outputs in _widget_outputs(nb):
+        text = _flatten(outputs)
+        assert "Traceback" not in text
+        if text.strip():
+            assert "\nerror:" not in "\n" + text, f"a widget shows an error at its defaults:\n{text[-400:]}"
+
+
+# ----------------------------------------------------------------------- widgets in a kernel
+def _png_hashes(outputs) -> list[str]:
+    return [hashlib.sha1(base64.b64decode(o["data"]["image/png"])).hexdigest()
+            for o in outputs if "image/png" in o.get("data", {})]
+
+
+def test_widgets_respond_in_kernel(tmp_path):
+    """02_calm_first in a kernel: changing the pacer's controls redraws its plot and routine; minutes=0 and an
+    empty ratio give a one-line message in the widget (no traceback); the widget objects report .result."""
+    nb = _read(NB_DIR / "02_calm_first.ipynb")
+    nb.cells = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
+    first = len(nb.cells)
+    steps = [
+        "pacer.minutes.value = 15\nprint('END', pacer.result['routine']['end'].iloc[-1])",
+        "pacer.breaths_per_min.value = 5\nprint('CYCLE', pacer.result['timing']['cycle_s'])",
+        "pacer.minutes.value = 0\nprint('ERR', pacer.error, pacer.result)",
+        "pacer.minutes.value = 10\npacer.ratio.value = ''\nprint('ERR2', pacer.error)",
+        "pacer.ratio.value = '1:2'\nprint('OK', pacer.error, pacer.result['timing']['exhale_s'])",
+    ]
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in steps]
+    nb = _execute(nb, tmp_path)
+    printed = [_text_outputs(c) for c in nb.cells[first:]]
+    assert "END 15:00" in printed[0]
+    assert "CYCLE 12.0" in printed[1]
+    assert "ERR minutes: must be a number from 1 to 30 (got 0) None" in printed[2]
+    assert "ERR2 inhale:exhale ratio: must be two positive numbers such as 1:2 (got nothing)" in printed[3]
+    assert "OK None 8.0" in printed[4]
+    # the frontend's view: the pacer's Output widget ends with the last render and its marker
+    pacer_outs = [o for o in _widget_outputs(nb) if "paced:" in _flatten(o) or "error:" in _flatten(o)]
+    assert pacer_outs, "the pacer's Output widget holds nothing"
+    last = _flatten(pacer_outs[0])
+    assert "paced: breaths_per_min=5 ratio=1:2 minutes=10" in last
+    assert "Traceback" not in last
+    assert len(_png_hashes(pacer_outs[0])) == 1
