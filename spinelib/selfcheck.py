@@ -83,8 +83,8 @@ def check(exercise_id: str, answer) -> CheckResult:
 
     >>> check("02-exhale", 6.67).correct
     True
-    >>> print(check("02-exhale", 3.33))
-    Not yet. 3.33 s is the in-breath. The out-breath is the longer part: 2 of every 3 parts of a 10-second breath.
+    >>> print(check("03-count", 140))
+    Not yet. 140 is the weekly total; the question asks for one day.
     >>> check("99-nope", 1).correct
     False
     """
@@ -297,8 +297,8 @@ _STRENGTH = {"micro_strength", "structured_load"}
 def _calm_first_checker(answer):
     from .catalogue import CATEGORIES
 
-    items = list(answer)
-    cat = _catalogue().set_index("id")["category"].to_dict()
+    items = [answer] if isinstance(answer, str) else list(answer)
+    cat = {} if set(items) <= set(CATEGORIES) else _catalogue().set_index("id")["category"].to_dict()
     cats = [x if x in CATEGORIES else cat.get(x) for x in items]
     unknown = [i for i, c in zip(items, cats) if c is None]
     if unknown:
