@@ -62,9 +62,19 @@ __all__ = [
     "red_flag_screen",
     "catalogue_explorer",
     "breathing_pacer",
+    "micro_strength_sim",
+    "calm_first_sim",
+    "transitions_calculator",
     "RedFlagScreen",
     "CatalogueExplorer",
     "BreathingPacer",
+    "MicroStrengthSim",
+    "CalmFirstSim",
+    "TransitionsCalculator",
+    # helpers for simulation widgets
+    "plan_frame",
+    "compare_people",
+    "available_states",
 ]
 
 
@@ -675,3 +685,248 @@ class BreathingPacer(SpineWidget):
 def breathing_pacer(breaths_per_min: float = 6, ratio: str = "1:2", minutes: int = 10) -> BreathingPacer:
     """The breathing pacer widget for notebook 02."""
     return BreathingPacer(breaths_per_min, ratio, minutes)
+
+
+# ====================================================================== simulation helpers
+PLAN_MINUTES = ("min_down_regulation", "min_micro_strength", "min_transition", "min_structured_load",
+                "min_mobility_reset")
+
+
+def plan_frame(days: int = 84, *, down_regulation=0.0, micro_strength=0.0, transition=0.0, structured_load=0.0,
+               mobility_reset=0.0, load_level=1, control=3, calm_first=None, days_per_week: int = 7) -> pd.DataFrame:
+    """A simple constant daily plan for the simulator (the ``Routine.daily_plan`` columns).
+
+    Minutes per category per session day, the same every week; ``calm_first`` defaults to
+    "there is down-regulation and it comes first".
+
+    >>> p = plan_frame(14, micro_strength=10, load_level=2, control=4, days_per_week=5)
+    >>> int(p["planned"].sum()), float(p["min_micro_strength"].max())
+    (10, 10.0)
+    """
+    from .routine import session_days
+
+    days = _number(days, "days", 1, 3650, whole=True)
+    mins = {"min_down_regulation": down_regulation, "min_micro_strength": micro_strength,
+            "min_transition": transition, "min_structured_load": structured_load,
+            "min_mobility_reset": mobility_reset}
+    mins = {k: _number(v, k[4:].replace("_", " ") + " minutes", 0, 120) for k, v in mins.items()}
+    strength = mins["min_micro_strength"] + mins["min_structured_load"]
+    lvl = _number(load_level, "load level", 1, 5) if strength else 0.0
+    ctl = _number(control, "control", 1, 5) if strength else 0.0
+    on = np.isin(np.arange(days) % 7, session_days(int(days_per_week)))
+    planned = on & (sum(mins.values()) > 0)
+    frame = pd.DataFrame({"day": np.arange(days), "planned": planned})
+    for k, v in mins.items():
+        frame[k] = np.where(planned, float(v), 0.0)
+    frame["load_level"] = np.where(planned, float(lvl), 0.0)
+    frame["control"] = np.where(planned, float(ctl), 0.0)
+    calm = (mins["min_down_regulation"] > 0) if calm_first is None else bool(calm_first)
+    frame["calm_first"] = planned & calm
+    return frame
+
+
+def compare_people(results: dict, outcomes=("pain_change", "flares", "capacity", "adherence", "habit")) -> pd.DataFrame:
+    """Per-scenario mean and 95% interval of the end-of-run outcomes in each result's ``.people``."""
+    from .report_figures import mean_interval
+
+    rows = []
+    for name, res in results.items():
+        people = getattr(res, "people", res)
+        for o in outcomes:
+            if o in people:
+                m, lo, hi = mean_interval(people[o])
+                rows.append({"scenario": name, "outcome": o, "mean": round(m, 3), "lo": round(lo, 3),
+                             "hi": round(hi, 3)})
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["mean (95% interval)"] = [f"{m:.2f} ({lo:.2f} to {hi:.2f})" for m, lo, hi in
+                                    zip(table["mean"], table["lo"], table["hi"])]
+    return table.pivot(index="outcome", columns="scenario", values="mean (95% interval)").reindex(
+        [o for o in outcomes if o in set(table["outcome"])]).rename_axis(columns=None)
+
+
+# synonyms the simulator may use for a state in its per-day summary
+_STATE_SYNONYMS = {
+    "stimulus": ("stimulus", "effective_stimulus", "eff_stimulus"),
+    "flare": ("flare", "in_flare", "flare_share"),
+    "hazard": ("hazard", "flare_hazard"),
+}
+
+
+def available_states(results, wanted) -> tuple:
+    """The states of ``wanted`` found in a result's per-day summary (synonyms resolved)."""
+    from .plots import band_frame
+
+    first = next(iter(results.values())) if isinstance(results, dict) else results
+    found = []
+    for st in wanted:
+        for name in _STATE_SYNONYMS.get(st, (st,)):
+            try:
+                band_frame(first, name)
+            except KeyError:
+                continue
+            found.append(name)
+            break
+    return tuple(found)
+
+
+class _PairSimulation(SimulationWidget):
+    """Shared drawing for the "your plan vs a named scenario" widgets of notebooks 01-03."""
+
+    compare_to = ""
+    states: tuple = ("capacity", "pain", "flare")
+    outcomes = ("flares", "pain_change", "capacity")
+
+    def run_pair(self, plan, **kwargs) -> dict:
+        mine = self.simulate(plan, **kwargs)
+        other = self.simulate(self.compare_to, cache_key=("scenario", self.compare_to, tuple(sorted(kwargs.items()))),
+                              **kwargs)
+        results = {"your plan": mine, self.compare_to: other}
+        return {"results": results, "summary": compare_people(results, self.outcomes)}
+
+    def show(self, r):
+        from .plots import cohort_bands
+
+        states = available_states(r["results"], self.states)
+        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.3 * len(states), 2.9)))
+        self.show_frame(r["summary"].reset_index(), index=False)
+
+
+class MicroStrengthSim(_PairSimulation):
+    """Your micro-strength plan (load level, control, minutes a day) vs the ``max_effort`` scenario.
+
+    ``.result``: ``results`` (the two simulation results) and ``summary`` (end-of-run means
+    with 95% intervals).
+    """
+
+    title = "Micro-strength vs max effort (simulated cohort)"
+    help = "Move a slider and let go: the plan is re-simulated for a cohort of 300 people over 12 weeks."
+    compare_to = "max_effort"
+    states = ("capacity", "pain", "flare")
+
+    def __init__(self, load_level: int = 2, control: int = 4, minutes: int = 15, **cohort):
+        super().__init__(**cohort)
+        self.load_level = widgets.IntSlider(value=load_level, min=1, max=5, description="load level",
+                                            continuous_update=False)
+        self.control = widgets.IntSlider(value=control, min=1, max=5, description="control", continuous_update=False)
+        self.minutes = widgets.IntSlider(value=minutes, min=0, max=40, description="minutes/day",
+                                         continuous_update=False)
+        self.setup(["load_level", "control", "minutes"],
+                   layout=widgets.HBox([self.load_level, self.control, self.minutes]))
+
+    def compute(self, load_level, control, minutes):
+        minutes = _number(minutes, "minutes per day", 1, 40)
+        plan = plan_frame(self.days, micro_strength=minutes, load_level=load_level, control=control)
+        return self.run_pair(plan)
+
+
+class CalmFirstSim(_PairSimulation):
+    """Calming minutes before strengthening vs the ``strength_only`` scenario."""
+
+    title = "Calm first vs strength only (simulated cohort)"
+    help = "Calming minutes come first in each session, then the strengthening minutes."
+    compare_to = "strength_only"
+    states = ("sensitivity", "stimulus", "capacity")
+    outcomes = ("capacity", "pain_change", "flares")
+
+    def __init__(self, calm_minutes: int = 5, strength_minutes: int = 10, load_level: int = 2, **cohort):
+        super().__init__(**cohort)
+        self.calm_minutes = widgets.IntSlider(value=calm_minutes, min=0, max=20, description="calming min",
+                                              continuous_update=False)
+        self.strength_minutes = widgets.IntSlider(value=strength_minutes, min=0, max=30,
+                                                  description="strength min", continuous_update=False)
+        self.load_level = widgets.IntSlider(value=load_level, min=1, max=5, description="load level",
+                                            continuous_update=False)
+        self.setup(["calm_minutes", "strength_minutes", "load_level"],
+                   layout=widgets.HBox([self.calm_minutes, self.strength_minutes, self.load_level]))
+
+    def compute(self, calm_minutes, strength_minutes, load_level):
+        strength = _number(strength_minutes, "strength minutes", 1, 30)
+        calm = _number(calm_minutes, "calming minutes", 0, 20)
+        plan = plan_frame(self.days, down_regulation=calm, micro_strength=strength, load_level=load_level,
+                          control=4, calm_first=calm > 0)
+        return self.run_pair(plan)
+
+
+def micro_strength_sim(**kwargs) -> MicroStrengthSim:
+    """The micro-strength vs max-effort simulation widget for notebook 01."""
+    return MicroStrengthSim(**kwargs)
+
+
+def calm_first_sim(**kwargs) -> CalmFirstSim:
+    """The calm-first vs strength-only simulation widget for notebook 02."""
+    return CalmFirstSim(**kwargs)
+
+
+# ====================================================================== notebook 03
+class TransitionsCalculator(SimulationWidget):
+    """Count a day's transitions and sitting, then simulate the daily flare hazard of a cohort
+    with and without transition practice.
+
+    Controls: ``bed``, ``sit_to_stand``, ``car``, ``floor``, ``lift`` (times a day, typed),
+    ``sitting_hours`` and ``break_every_min`` (sliders), ``practice_minutes`` (a slider, 0-15).
+    ``.result``: ``day`` (the counts, see :func:`transition_day`), ``results`` (two simulation
+    results: with and without practice) and ``summary``.
+    """
+
+    title = "Your day in transitions"
+    help = ("Type how often you do each move in a day; set your sitting and your practice. The model takes the "
+            "hours you sit and the practice minutes; the break interval only changes the count.")
+    states = ("flare", "pain")
+
+    def __init__(self, bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours=7.0, break_every_min=45,
+                 practice_minutes=5, **cohort):
+        super().__init__(**cohort)
+        box = dict(layout=widgets.Layout(width="220px"), style={"description_width": "110px"})
+        self.bed = widgets.IntText(value=bed, description="out of bed", **box)
+        self.sit_to_stand = widgets.IntText(value=sit_to_stand, description="up from a chair", **box)
+        self.car = widgets.IntText(value=car, description="in/out of car", **box)
+        self.floor = widgets.IntText(value=floor, description="floor and up", **box)
+        self.lift = widgets.IntText(value=lift, description="bend to pick up", **box)
+        self.sitting_hours = widgets.FloatSlider(value=sitting_hours, min=0, max=16, step=0.5,
+                                                 description="sitting h/day", continuous_update=False)
+        self.break_every_min = widgets.IntSlider(value=break_every_min, min=15, max=240, step=15,
+                                                 description="get up every", continuous_update=False)
+        self.practice_minutes = widgets.IntSlider(value=practice_minutes, min=0, max=15,
+                                                  description="practice min", continuous_update=False)
+        names = ["bed", "sit_to_stand", "car", "floor", "lift", "sitting_hours", "break_every_min", "practice_minutes"]
+        layout = widgets.HBox([widgets.VBox([self.bed, self.sit_to_stand, self.car, self.floor, self.lift]),
+                               widgets.VBox([self.sitting_hours, self.break_every_min, self.practice_minutes])])
+        self.setup(names, layout=layout)
+
+    def compute(self, **v):
+        from .params import Params
+
+        day = transition_day(**v)
+        params = Params(sitting_hours=float(min(day["sitting_hours"], 16.0)))
+        practice = day["practice_minutes"]
+        key = ("without", params.sitting_hours)
+        without = self.simulate(plan_frame(self.days), params=params, cache_key=key)
+        with_ = (self.simulate(plan_frame(self.days, transition=practice), params=params) if practice > 0 else without)
+        results = {"with practice": with_, "without practice": without}
+        return {"day": day, "results": results, "summary": compare_people(results, ("flares", "pain_change"))}
+
+    def show(self, r):
+        from .plots import cohort_bands
+
+        d = r["day"]
+        long = " That is more than 6 hours, the level linked with flares in one study (I3-3)." if d["long_sitting"] else ""
+        practice = (f" {d['practice_minutes']:g} minutes of practice a day is about {d['practice_reps_week']} rehearsals "
+                    f"a week." if d["practice_minutes"] else " No practice time set: both lines below are the same.")
+        self.show_text(f"{d['per_day']} transitions a day, {d['per_week']} a week. You sit {d['sitting_hours']:g} h a "
+                       f"day; getting up every {self.break_every_min.value} min gives {d['sitting_breaks']} breaks."
+                       + long + practice)
+        states = available_states(r["results"], self.states)
+        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.6 * len(states), 2.9)))
+        self.show_frame(r["summary"].reset_index(), index=False)
+
+    def marker_text(self, values):
+        d = self.result["day"]
+        return (f"{self.marker}: per_day={d['per_day']} sitting_hours={d['sitting_hours']:g} "
+                f"practice_minutes={d['practice_minutes']:g}")
+
+
+def transitions_calculator(**kwargs) -> TransitionsCalculator:
+    """The daily-transitions calculator and flare-hazard simulation for notebook 03."""
+    return TransitionsCalculator(**kwargs)
