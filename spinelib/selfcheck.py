@@ -350,3 +350,124 @@ register("03-caveat", "03", "True or False: a Cochrane review found that trainin
 # =====================================================================================
 # notebooks 04-06: append their exercises below this line (one register(...) per exercise)
 # =====================================================================================
+
+# ----- notebook 04: structured load ---------------------------------------------------
+register("04-steady", "04", "The acute:chronic ratio after eight weeks at the same load every day: answer = a number",
+         hint="at a steady load the week's average equals the month's average")(
+    expect_number(1.0, 0.02, "At a steady load the 7-day and the 28-day averages are equal, so the ratio is 1: "
+                             "no jump, whatever the size of the load.",
+                  near={0.0: "would mean no load this week at all; here every day is the same."}))
+
+register("04-spike", "04", "Four weeks at 10 a day, then a week at 30 a day: the acute:chronic ratio at the end of "
+         "that week? answer = a number", hint="pw.acwr([10.0] * 28 + [30.0] * 7)['acwr'].iloc[-1]")(
+    expect_number(1.57, 0.03, "About 1.57: above the 1.5 line. The raw loads differ threefold, but both averages "
+                              "smooth the jump, the 28-day one more slowly, so the ratio is about 1.6.",
+                  near={3.0: "is the ratio of the raw daily loads (30 / 10); the ratio compares two smoothed "
+                             "averages, and the 28-day one has already started to rise."}))
+
+
+def _plan_checker(answer):
+    res = getattr(answer, "result", answer)
+    if not isinstance(res, dict) or "daily" not in res:
+        raise ValueError("give planner.result (the planner's last result)")
+    daily = res["daily"]
+    weeks = int(daily["week"].max())
+    if weeks < 8:
+        return False, f"The plan covers {weeks} weeks; make it at least 8 so there is time to step up."
+    if not res.get("step_weeks"):
+        return False, "Nothing steps up in this plan; a plan that never progresses is not structured load."
+    late = daily[daily["week"] >= 5]
+    out = late[~late["acwr"].between(0.8, 1.3)]
+    if len(out):
+        first = out.iloc[0]
+        return False, (f"On day {int(first['day'])} (week {int(first['week'])}) the ratio is "
+                       f"{first['acwr']:.2f}, outside 0.8-1.3. Step up less often, or drop the easier weeks, "
+                       "which pull the ratio down and make the week after them a jump.")
+    return True, (f"From week 5 on every day stays inside 0.8-1.3 while the plan steps up in weeks "
+                  f"{', '.join(map(str, res['step_weeks']))}: small, spaced steps are absorbed before the next one.")
+
+
+register("04-plan", "04", "Planner settings whose ratio stays inside 0.8-1.3 on every day from week 5 on, over at "
+         "least 8 weeks with at least one step up: answer = planner.result",
+         hint="try stepping up every 3 weeks with no easier weeks")(_plan_checker)
+
+register("04-caveat", "04", "True or False: studies have shown that keeping the acute:chronic ratio inside 0.8-1.3 "
+         "prevents back-pain flares.")(
+    expect_bool(False, "The 0.8-1.3 band comes from team-sport injury data (I4-8 to I4-11), not from back pain, "
+                       "and even there it is contested: a fixed or random 'chronic' load predicted about as well "
+                       "(I4-13). It is a rough picture of 'too much, too soon', not a proven rule."))
+
+# ----- notebook 05: consistency --------------------------------------------------------
+register("05-habit-days", "05", "Days for habit = 1 - exp(-0.045 x days) to reach 95% of its plateau: "
+         "answer = a number", hint="solve exp(-0.045 x days) = 0.05, i.e. days = ln(20) / 0.045")(
+    expect_number(66.57, 1.5, "ln(20) / 0.045 is about 67 days, Lally's median of about 66 days.",
+                  near={15.4: "is the halfway point (ln 2 / 0.045); 95% takes more than four times as long.",
+                        22.2: "is 1 / 0.045, where habit is at 63% of its plateau, not 95%."}))
+
+register("05-miss", "05", "True or False: in Lally's habit study, missing a single day seriously set back habit "
+         "formation.")(
+    expect_bool(False, "Missing one opportunity did not materially affect habit formation (I5-1). What builds a "
+                       "habit is repeating it most days in the same situation, over weeks."))
+
+register("05-daily", "05", "In the simulation, which scenario ends 12 weeks with the stronger habit: 'gentle_daily' "
+         "or 'weekend_warrior'?")(
+    expect_choice("gentle_daily",
+                  "In the model habit grows with each practised day, not with minutes, so short daily sessions "
+                  "build it faster than rare long ones. That follows Lally's daily-behaviour curve (I5-1); no trial "
+                  "has compared the two schedules in back pain.",
+                  wrong={"weekend_warrior": "Look again at the habit panel: one or two long sessions a week give "
+                                            "the habit few days to grow on."},
+                  synonyms=["gentle daily", "daily"]))
+
+# ----- notebook 06: build your routine -------------------------------------------------
+def _ten_checker(answer):
+    from .audit import audit, passes
+
+    routine = answer.get("routine") if isinstance(answer, dict) else answer
+    if getattr(routine, "is_referral", False):
+        return False, "That is a red-flag referral, not a plan: answer the safety questions 'no' for this exercise."
+    if not hasattr(routine, "items") or not hasattr(routine, "profile"):
+        raise ValueError("give the routine, e.g. spinelib.build_routine({...}) or builder.result")
+    if routine.profile.minutes_per_day != 10:
+        return False, f"The profile asks for {routine.profile.minutes_per_day} minutes a day; set it to 10."
+    if routine.minutes > 10 + 1e-9:
+        return False, f"The plan takes {routine.minutes:g} minutes, more than the 10 available."
+    if routine.days_per_week != 7:
+        return False, f"The plan has {routine.days_per_week} session days a week; make it every day."
+    table = audit(routine)
+    if not passes(table):
+        bad = table[table["status"] == "fail"].iloc[0]
+        return False, f"Insight {bad['insight']} fails: {bad['reason']}"
+    warns = int((table["status"] == "warn").sum())
+    return True, (f"{routine.minutes:g} minutes a day in {len(routine.items)} drills and no insight fails"
+                  + (f" ({warns} warning(s) worth reading)." if warns else ".")
+                  + " Ten minutes is enough for a calming drill, a transition and a stabilizer.")
+
+
+register("06-ten", "06", "A plan with 10 minutes a day, every day, that passes the audit: answer = the routine",
+         hint='spinelib.build_routine({"minutes_per_day": 10, "days_per_week": 7})')(_ten_checker)
+
+
+def _irritable_checker(answer):
+    from .routine import SLOTS, build_routine
+
+    high = build_routine({"minutes_per_day": 15, "irritability": "high"})
+    minutes = high.slot_minutes()
+    best = max(minutes, key=minutes.get)
+    a = _norm(answer).replace("mid_day", "midday")
+    if a not in SLOTS:
+        raise ValueError("answer 'morning', 'midday' or 'evening'")
+    detail = ", ".join(f"{s} {m:g} min" for s, m in minutes.items())
+    if a == best:
+        return True, (f"With a highly irritable back the {best} slot gets the most time ({detail}): more calming, "
+                      "and the strengthening share shrinks.")
+    return False, f"Not the {a} slot: the builder gives {detail} when irritability is high."
+
+
+register("06-irritable", "06", "With irritability 'high' (other settings default), which slot gets the most minutes: "
+         "'morning', 'midday' or 'evening'?")(_irritable_checker)
+
+register("06-referral", "06", "True or False: with a yes to one safety question, the builder still gives a gentler "
+         "plan.")(
+    expect_bool(False, "Any yes on the red-flag screen means: see a clinician first. The builder then shows the "
+                       "referral message and no plan at all, however gentle (rows Z1-Z3)."))
