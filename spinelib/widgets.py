@@ -320,7 +320,7 @@ def _number(value, field: str, lo: float, hi: float, *, whole: bool = False) -> 
     """A number within [lo, hi] from a control value or typed text, else an InputError."""
     allowed = f"{'a whole number' if whole else 'a number'} from {lo:g} to {hi:g}"
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        raise InputError(field, allowed, "nothing")
+        raise InputError(field, allowed + " (the box is empty)")
     try:
         x = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
@@ -337,14 +337,15 @@ def parse_ratio(text) -> tuple[float, float]:
     (1.0, 2.0)
     >>> parse_ratio(" 2 : 3 ")
     (2.0, 3.0)
-    >>> parse_ratio("")
-    Traceback (most recent call last):
-    ...
-    spinelib.errors.InputError: inhale:exhale ratio: must be two positive numbers such as 1:2 (got nothing)
+    >>> try:
+    ...     parse_ratio("")
+    ... except InputError as e:
+    ...     print(e)
+    inhale:exhale ratio: must be two positive numbers such as 1:2 (the box is empty)
     """
     allowed = "two positive numbers such as 1:2"
     if text is None or str(text).strip() == "":
-        raise InputError("inhale:exhale ratio", allowed, "nothing")
+        raise InputError("inhale:exhale ratio", allowed + " (the box is empty)")
     parts = str(text).replace("/", ":").split(":")
     if len(parts) != 2:
         raise InputError("inhale:exhale ratio", allowed, text)
@@ -378,7 +379,7 @@ def breathing_pattern(breaths_per_min, ratio="1:2", seconds: float = 60, step: f
     The breath fills along a half cosine during the inhale and empties during the exhale.
 
     >>> p = breathing_pattern(6, "1:2", seconds=10)
-    >>> round(p["volume"].max(), 2), p.loc[p["seconds"] < 3.3, "phase"].unique().tolist()
+    >>> round(float(p["volume"].max()), 2), p.loc[p["seconds"] < 3.3, "phase"].unique().tolist()
     (1.0, ['inhale'])
     """
     bpm = breath_timing(breaths_per_min, ratio)["breaths_per_min"]
@@ -727,14 +728,14 @@ def plan_frame(days: int = 84, *, down_regulation=0.0, micro_strength=0.0, trans
 
 def compare_people(results: dict, outcomes=("pain_change", "flares", "capacity", "adherence", "habit")) -> pd.DataFrame:
     """Per-scenario mean and 95% interval of the end-of-run outcomes in each result's ``.people``."""
-    from .report_figures import mean_interval
+    from .simulate import ci95
 
     rows = []
     for name, res in results.items():
         people = getattr(res, "people", res)
         for o in outcomes:
             if o in people:
-                m, lo, hi = mean_interval(people[o])
+                m, lo, hi = ci95(people[o])
                 rows.append({"scenario": name, "outcome": o, "mean": round(m, 3), "lo": round(lo, 3),
                              "hi": round(hi, 3)})
     table = pd.DataFrame(rows)
@@ -801,14 +802,18 @@ class MicroStrengthSim(_PairSimulation):
     """
 
     title = "Micro-strength vs max effort (simulated cohort)"
-    help = "Move a slider and let go: the plan is re-simulated for a cohort of 300 people over 12 weeks."
+    help = ("Your plan: 3 minutes of calming, then the minutes of micro-strength you choose, every day. Move a slider "
+            "and let go: it is re-simulated for 300 people over 12 weeks. Max effort: 3 + 12 minutes at load 4.5, "
+            "control 2.")
     compare_to = "max_effort"
     states = ("capacity", "pain", "flare")
 
-    def __init__(self, load_level: int = 2, control: int = 4, minutes: int = 15, **cohort):
+    calm_opener = 3.0  # minutes of calming before the strengthening, as in both named scenarios
+
+    def __init__(self, load_level: float = 1.5, control: int = 5, minutes: int = 12, **cohort):
         super().__init__(**cohort)
-        self.load_level = widgets.IntSlider(value=load_level, min=1, max=5, description="load level",
-                                            continuous_update=False)
+        self.load_level = widgets.FloatSlider(value=load_level, min=1, max=5, step=0.5, description="load level",
+                                              continuous_update=False)
         self.control = widgets.IntSlider(value=control, min=1, max=5, description="control", continuous_update=False)
         self.minutes = widgets.IntSlider(value=minutes, min=0, max=40, description="minutes/day",
                                          continuous_update=False)
@@ -817,7 +822,8 @@ class MicroStrengthSim(_PairSimulation):
 
     def compute(self, load_level, control, minutes):
         minutes = _number(minutes, "minutes per day", 1, 40)
-        plan = plan_frame(self.days, micro_strength=minutes, load_level=load_level, control=control)
+        plan = plan_frame(self.days, down_regulation=self.calm_opener, micro_strength=minutes, load_level=load_level,
+                          control=control, calm_first=True)
         return self.run_pair(plan)
 
 
@@ -825,12 +831,13 @@ class CalmFirstSim(_PairSimulation):
     """Calming minutes before strengthening vs the ``strength_only`` scenario."""
 
     title = "Calm first vs strength only (simulated cohort)"
-    help = "Calming minutes come first in each session, then the strengthening minutes."
+    help = ("Your plan: the calming minutes first, then the strengthening minutes (control 4/5), every day. "
+            "Strength only: the same 10 minutes at load 2 with no calming.")
     compare_to = "strength_only"
     states = ("sensitivity", "stimulus", "capacity")
     outcomes = ("capacity", "pain_change", "flares")
 
-    def __init__(self, calm_minutes: int = 5, strength_minutes: int = 10, load_level: int = 2, **cohort):
+    def __init__(self, calm_minutes: int = 8, strength_minutes: int = 10, load_level: int = 2, **cohort):
         super().__init__(**cohort)
         self.calm_minutes = widgets.IntSlider(value=calm_minutes, min=0, max=20, description="calming min",
                                               continuous_update=False)

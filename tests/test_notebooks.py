@@ -177,7 +177,7 @@ def test_widgets_respond_in_kernel(tmp_path):
     assert "END 15:00" in printed[0]
     assert "CYCLE 12.0" in printed[1]
     assert "ERR minutes: must be a number from 1 to 30 (got 0) None" in printed[2]
-    assert "ERR2 inhale:exhale ratio: must be two positive numbers such as 1:2 (got nothing)" in printed[3]
+    assert "ERR2 inhale:exhale ratio: must be two positive numbers such as 1:2 (the box is empty)" in printed[3]
     assert "OK None 8.0" in printed[4]
     # the frontend's view: the pacer's Output widget ends with the last render and its marker
     pacer_outs = [o for o in _widget_outputs(nb) if "paced:" in _flatten(o) or "error:" in _flatten(o)]
