@@ -24,12 +24,13 @@ __all__ = [
     "projection_figure",
     "evidence_ids",
     "evidence",
-    "mean_interval",
+    "run_scenario",
     "compare_outcomes",
     "outcome_table",
     "outcome_figure",
     "plain_summary",
     "scenario_label",
+    "describe_scenario",
     "table",
     "section",
     "show",
@@ -40,7 +41,7 @@ OUTCOMES = {
     "adherence": ("Sessions done (share of planned)", "share"),
     "flares": ("Flares over the period", "flares"),
     "habit": ("Habit strength at the end (0-1)", ""),
-    "capacity": ("Capacity at the end", ""),
+    "capacity_gain": ("Capacity gained", ""),
 }
 LOWER_IS_BETTER = {"pain_change", "flares"}
 Z95 = 1.959963984540054
@@ -84,8 +85,20 @@ def _listing(v) -> str:
     if isinstance(v, (list, tuple)):
         return ", ".join(str(x) for x in v) if v else "none"
     if isinstance(v, dict):
-        return ", ".join(f"{k}: {'yes' if x else 'no'}" for k, x in v.items()) if v else "not answered"
+        return ", ".join(f"{k}: {v[k]}" for k in v) if v else "none"
     return str(v)
+
+
+def _answers(v: dict) -> str:
+    from .redflags import RED_FLAG_QUESTIONS
+
+    yes = [k.replace("_", " ") for k, x in v.items() if x]
+    n_no = sum(1 for x in v.values() if not x)
+    n_open = len(RED_FLAG_QUESTIONS) - len(v)
+    parts = [f"yes: {', '.join(yes)}"] if yes else []
+    parts += [f"{n_no} answered no"] if n_no else []
+    parts += [f"{n_open} not answered"] if n_open else []
+    return "; ".join(parts)
 
 
 PARAM_LABELS = {
@@ -99,7 +112,7 @@ PARAM_LABELS = {
 def header(title: str, name: str, date: str, parameters: dict):
     """The report header: title, who it is for, the date and a table of the parameters used."""
     rows = "".join(
-        f"<tr><th>{html.escape(PARAM_LABELS.get(k, k.replace('_', ' ')))}</th><td>{html.escape(_listing(v))}</td></tr>"
+        f"<tr><th>{html.escape(PARAM_LABELS.get(k, k.replace('_', ' ')))}</th><td>{html.escape(_answers(v) if k == 'red_flags' else _listing(v))}</td></tr>"
         for k, v in parameters.items())
     who = f"{html.escape(title)}: {html.escape(name)}" if name else html.escape(title)
     return _HTML(f'<header class="report-header"><h1>{who}</h1>'
@@ -183,22 +196,6 @@ def _people(result) -> pd.DataFrame:
     return getattr(result, "people", result)
 
 
-def mean_interval(x) -> tuple[float, float, float]:
-    """Mean and its 95% interval (normal approximation) of a sample.
-
-    >>> m, lo, hi = mean_interval([1.0, 2.0, 3.0, 4.0])
-    >>> round(m, 2), round(lo, 2), round(hi, 2)
-    (2.5, 1.23, 3.77)
-    """
-    s = pd.Series(x, dtype=float).dropna()
-    n = len(s)
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    m = float(s.mean())
-    se = float(s.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
-    return (m, m - Z95 * se, m + Z95 * se)
-
-
 def projection_summary(result, *, weeks: int):
     """What a cohort of similar people did: adherence, pain change and flares, as a table."""
     p = _people(result)
@@ -268,30 +265,62 @@ def evidence(ids):
 
 
 # ----- scenario comparison -----------------------------------------------------------------
+def run_scenario(spec, *, people: int, days: int, seed: int):
+    """Simulate a scenario given by name, or by settings ``{"base": name, "label": ..., "params": {...}}``.
+
+    ``params`` are simulator parameter overrides (see ``spinelib.params``); a built-in
+    scenario's own settings still apply on top of them.
+    """
+    from .simulate import simulate
+
+    if isinstance(spec, dict):
+        return simulate(spec["base"], people=people, days=days, seed=seed, params=spec.get("params") or None)
+    return simulate(spec, people=people, days=days, seed=seed)
+
+
 def scenario_label(spec, fallback: str) -> str:
     """A short label for a scenario given by name or by a mapping of settings."""
     if isinstance(spec, str):
         return spec
     if isinstance(spec, dict):
-        for k in ("label", "name", "base", "scenario"):
-            if spec.get(k):
-                return str(spec[k]) + ("" if k in ("label", "name") else " (custom)")
+        if spec.get("label"):
+            return str(spec["label"])
+        if spec.get("base"):
+            return f"{spec['base']} (custom)"
     return fallback
+
+
+def describe_scenario(spec) -> str:
+    """A scenario's name and what it is, from the simulator's scenario table."""
+    from .scenarios import scenario_table
+
+    desc = dict(zip(*scenario_table()[["name", "description"]].T.values))
+    if isinstance(spec, dict):
+        extra = ", ".join(f"{k}={v}" for k, v in (spec.get("params") or {}).items())
+        text = f"{scenario_label(spec, 'custom')}: {desc.get(spec.get('base'), '')}"
+        return text + (f" (with {extra})" if extra else "")
+    return f"{spec}: {desc.get(spec, '')}"
 
 
 def compare_outcomes(people_a: pd.DataFrame, people_b: pd.DataFrame, outcomes=None) -> pd.DataFrame:
     """Mean of each outcome per scenario with 95% intervals, and the difference B - A with its interval.
 
-    Intervals use the normal approximation (Welch standard error); ``real`` is True when the
-    difference's interval excludes zero.
+    Means and their intervals come from ``spinelib.simulate.ci95``; the difference's interval
+    uses the Welch standard error (normal approximation). ``real`` is True when the
+    difference's interval excludes zero. Outcomes missing in a scenario (adherence with no
+    planned session) are left out.
     """
+    from .simulate import ci95
+
     outcomes = [o for o in (outcomes or OUTCOMES) if o in people_a and o in people_b]
     rows = []
     for o in outcomes:
         a = pd.Series(people_a[o], dtype=float).dropna()
         b = pd.Series(people_b[o], dtype=float).dropna()
-        ma, la, ha = mean_interval(a)
-        mb, lb, hb = mean_interval(b)
+        if len(a) < 2 or len(b) < 2:  # e.g. adherence when a scenario plans no session
+            continue
+        ma, la, ha = ci95(a)
+        mb, lb, hb = ci95(b)
         se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
         d = mb - ma
         rows.append({"outcome": o, "mean_a": ma, "lo_a": la, "hi_a": ha, "mean_b": mb, "lo_b": lb, "hi_b": hb,

@@ -221,39 +221,58 @@ def _date(field_name):
     return check
 
 
-def _scenario(field_name):
-    def names():
+def _scenario_names() -> list:
+    try:
         from .simulate import scenarios
-
-        return list(scenarios())
-
-    def check(v):
+    except ImportError:
         try:
-            known = names()
+            from .scenarios import scenarios
         except ImportError:
             raise ReportError("the simulator (spinelib.simulate) is not installed") from None
+    return list(scenarios())
+
+
+SCENARIO_KEYS = ("base", "label", "params")
+
+
+def _scenario(field_name):
+    def check(v):
+        known = _scenario_names()
         if isinstance(v, str) and v.strip() in known:
             return v.strip()
         if isinstance(v, dict):
             return _check_scenario_settings(field_name, v, known)
         raise InputError(field_name, "a built-in scenario (" + ", ".join(known) + ") or a mapping of its settings", v)
 
-    check.allowed = "a built-in scenario name (see `spinelib.scenarios()`) or a mapping of scenario settings"
+    check.allowed = ("a built-in scenario name (spinelib.scenarios()) or settings {base: <name>, label: <text>, "
+                     "params: {<simulator parameter>: <value>}}")
     return check
 
 
 def _check_scenario_settings(field_name, settings: dict, known) -> dict:
-    """Validate a mapping of scenario settings with the simulator's own checks (no kernel)."""
-    from . import simulate as sim
+    """Validate ``{base, label, params}`` with the simulator's own parameter checks (no kernel)."""
+    from .params import Params
 
-    validator = getattr(sim, "validate_scenario", None) or getattr(sim, "scenario", None)
-    if validator is None:
-        raise InputError(field_name, "a built-in scenario name (" + ", ".join(known) + ")", settings)
+    for k in settings:
+        if k not in SCENARIO_KEYS:
+            raise InputError(f"{field_name}.{k}", "one of the settings " + ", ".join(SCENARIO_KEYS))
+    base = settings.get("base")
+    if base not in known:
+        raise InputError(f"{field_name}.base", "a built-in scenario (" + ", ".join(known) + ")", base)
+    out = {"base": base}
+    if settings.get("label") not in (None, ""):
+        out["label"] = _text(f"{field_name}.label", 1, 60)(settings["label"])
+    params = settings.get("params") or {}
+    if not isinstance(params, dict):
+        raise InputError(f"{field_name}.params", "a mapping of simulator parameter names to values", params)
     try:
-        validator(settings)
+        Params.coerce(params)
     except InputError as exc:
-        raise InputError(f"{field_name}.{exc.field}", exc.allowed, exc.got) from None
-    return settings
+        sub = f"{field_name}.params" + ("" if exc.field == "params" else f".{exc.field}")
+        raise InputError(sub, exc.allowed, exc.got) from None
+    if params:
+        out["params"] = dict(params)
+    return out
 
 
 PROFILE_FIELDS = ("minutes_per_day", "days_per_week", "equipment", "positions", "irritability", "load_stage",
@@ -399,6 +418,7 @@ tr, img, figure, .keep { break-inside: avoid; page-break-inside: avoid; }
 img { max-width: 100%; height: auto; display: block; margin: .4rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; }
 .output_stderr, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
+table.parameters th { white-space: nowrap; background: #f4f6f8; }
 .meta { color: var(--muted); font-size: .9rem; }
 .callout { border-left: 5px solid var(--accent); background: #eef5f9; padding: .7rem 1rem; margin: 1rem 0; }
 .callout.referral { border-color: var(--bad); background: #fbeeee; font-size: 1.05rem; }
