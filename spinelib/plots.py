@@ -81,6 +81,7 @@ STATE_LABELS: dict[str, str] = {
     "hazard": "flare hazard (probability per day)",
     "flare_hazard": "flare hazard (probability per day)",
     "load": "training load (minutes x intensity)",
+    "transition_skill": "transition skill (0-1)",
 }
 
 

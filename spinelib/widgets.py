@@ -880,7 +880,7 @@ class TransitionsCalculator(SimulationWidget):
     title = "Your day in transitions"
     help = ("Type how often you do each move in a day; set your sitting and your practice. The model takes the "
             "hours you sit and the practice minutes; the break interval only changes the count.")
-    states = ("flare", "pain")
+    states = ("transition_skill", "flare")
 
     def __init__(self, bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours=7.0, break_every_min=45,
                  practice_minutes=5, **cohort):
