@@ -40,6 +40,10 @@ __all__ = [
     "final_mean",
     "overall_mean",
     "audit_html",
+    "cached_routine",
+    "cached_daily_plan",
+    "SESSION_MIX",
+    "PATTERNS",
     # plots
     "ladder_frame",
     "ladder_plot",
@@ -180,6 +184,37 @@ def _whole_text(value, field: str, lo: int, hi: int) -> int:
     return int(_number(value, field, lo, hi, whole=True))
 
 
+_ROUTINES: dict = {}
+_PLANS: dict = {}
+
+
+def cached_routine(profile: dict):
+    """``build_routine(profile)``, remembered: the same profile always gives the same (immutable) plan,
+    so a widget that comes back to earlier settings answers at once."""
+    import json
+
+    from .profile import Profile
+    from .routine import build_routine
+
+    prof = profile if isinstance(profile, Profile) else Profile(**profile)
+    key = json.dumps(prof.to_dict(), sort_keys=True)
+    if key not in _ROUTINES:
+        if len(_ROUTINES) > 256:
+            _ROUTINES.clear()
+        _ROUTINES[key] = build_routine(prof)
+    return _ROUTINES[key]
+
+
+def cached_daily_plan(routine, days: int) -> pd.DataFrame:
+    """``routine.daily_plan(days)``, remembered per routine (keyed by its JSON) and length."""
+    key = (routine.to_json(indent=None), int(days))
+    if key not in _PLANS:
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        _PLANS[key] = routine.daily_plan(int(days))
+    return _PLANS[key].copy()
+
+
 # ====================================================================== plots (not in plots.py)
 def ladder_frame(category: str = "structured_load", catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ladders of one category, rung by rung: ``ladder, rung, id, name, load_level, minutes, dosage``.
@@ -254,7 +289,7 @@ def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND
         wk = f["day"].to_numpy(float) / 7
         c = color_for(name, i)
         if i == 0:
-            ax0.bar(wk, f["load"], width=1 / 7, color=c, alpha=0.8, label="planned")
+            ax0.fill_between(wk, 0, f["load"], step="post", color=c, alpha=0.75, lw=0, label="planned")
         else:
             ax0.step(wk, f["load"], where="mid", color=c, lw=1, alpha=0.9, label=name.replace("_", " "))
         ax1.plot(wk, f["acwr"], color=c, lw=2, label=name.replace("_", " "))
@@ -323,6 +358,7 @@ class ProgressionPlanner(SpineWidget):
         kw = dict(continuous_update=False, style={"description_width": "150px"},
                   layout=widgets.Layout(width="420px"))
         self.minutes_per_day = minutes_per_day
+        self._progressions: dict = {}
         self.start_stage = widgets.IntSlider(value=start_stage, min=1, max=5, description="start stage", **kw)
         self.weeks = widgets.IntSlider(value=weeks, min=4, max=26, description="weeks", **kw)
         self.step_every = widgets.IntSlider(value=step_every, min=1, max=6, description="step up every (weeks)", **kw)
@@ -331,17 +367,18 @@ class ProgressionPlanner(SpineWidget):
         self.setup(["start_stage", "weeks", "step_every", "deload_every"])
 
     def compute(self, start_stage, weeks, step_every, deload_every):
-        from .routine import build_routine
-
         stage = _whole_text(start_stage, "start stage", 1, 5)
         weeks = _whole_text(weeks, "weeks", 1, 104)
         step = _whole_text(step_every, "step up every", 1, 12)
         deload = _whole_text(deload_every, "easier week every", 0, 12)
         if deload == 1:
             raise InputError("easier week every", "0 (none) or 2 or more weeks (1 would make every week easy)", 1)
-        routine = build_routine({"minutes_per_day": self.minutes_per_day, "load_stage": stage,
-                                 "irritability": "low"})
-        prog = routine.progression(weeks=weeks, step_every=step, deload_every=deload)
+        routine = cached_routine({"minutes_per_day": self.minutes_per_day, "load_stage": stage,
+                                  "irritability": "low"})
+        key = (stage, weeks, step, deload)
+        if key not in self._progressions:
+            self._progressions[key] = routine.progression(weeks=weeks, step_every=step, deload_every=deload)
+        prog = self._progressions[key]
         daily = planned_load(prog, routine.session_days)
         daily = pd.concat([daily, acwr(daily["load"])], axis=1)
         settled = daily[daily["week"] >= 5] if weeks >= 5 else daily
@@ -444,6 +481,8 @@ def load_comparison(**kw) -> LoadComparison:
 
 
 # ====================================================================== notebook 05
+# share of a session's minutes per category: the gentle mix of the workbook's daily routine
+SESSION_MIX = {"down_regulation": 0.25, "micro_strength": 0.40, "transition": 0.15, "mobility_reset": 0.20}
 PATTERNS = {
     "spread": "spread over the week",
     "bunched": "back to back, then days off",
@@ -482,22 +521,20 @@ class AdherenceSimulator(SimulationWidget):
                                         widgets.VBox([self.pattern, self.cohort])]))
 
     def plan(self, minutes, days_per_week, pattern) -> pd.DataFrame:
-        """The daily plan simulated: the routine for ``minutes`` a day on ``days_per_week`` days, arranged by
-        ``pattern`` (``spread``: spread over the week; ``bunched``: on consecutive days from Monday;
-        ``weekly``: the whole week's minutes in one Monday session)."""
-        from .routine import build_routine
+        """The daily plan simulated: a gentle session mix (:data:`SESSION_MIX`) of ``minutes`` on
+        ``days_per_week`` days, arranged by ``pattern`` (``spread``: spread over the week; ``bunched``:
+        on consecutive days from Monday; ``weekly``: the whole week's minutes in one Monday session)."""
+        from .widgets import plan_frame
 
         m = _whole_text(minutes, "minutes per day", 5, 60)
         d = _whole_text(days_per_week, "days per week", 1, 7)
         if pattern not in PATTERNS:
             raise InputError("session pattern", "one of " + ", ".join(PATTERNS), pattern)
-        routine = build_routine({"minutes_per_day": m, "days_per_week": 1 if pattern == "weekly" else d})
-        plan = routine.daily_plan(self.days).copy()
-        mins = [c for c in plan.columns if c.startswith("min_")]
-        if pattern == "weekly":
-            plan[mins] = plan[mins] * d
-        elif pattern == "bunched" and d < 7:
-            session = plan[plan["planned"]].iloc[0]
+        session = m * d if pattern == "weekly" else m
+        plan = plan_frame(self.days, **{k: session * share for k, share in SESSION_MIX.items()},
+                          load_level=1.5, control=4, days_per_week=1 if pattern == "weekly" else d)
+        if pattern == "bunched" and d < 7:
+            first = plan[plan["planned"]].iloc[0]
             on = (plan["day"] % 7) < d
             for c in plan.columns:
                 if c == "day":
@@ -505,9 +542,9 @@ class AdherenceSimulator(SimulationWidget):
                 if c == "planned":
                     plan[c] = on
                 elif plan[c].dtype == bool:
-                    plan[c] = on & bool(session[c])
+                    plan[c] = on & bool(first[c])
                 else:
-                    plan[c] = np.where(on, float(session[c]), 0.0)
+                    plan[c] = np.where(on, float(first[c]), 0.0)
         return plan
 
     def compute(self, minutes, days_per_week, pattern, cohort):
@@ -696,10 +733,9 @@ class RoutineBuilder(SpineWidget):
     def compute(self, **values):
         from .audit import audit, passes
         from .profile import Profile
-        from .routine import build_routine
 
         prof = Profile(**self.profile_dict(values))
-        built = build_routine(prof)
+        built = cached_routine(prof)
         if built.is_referral:
             return {"profile": prof, "referral": built, "routine": None}
         routine = built
@@ -736,11 +772,16 @@ class RoutineBuilder(SpineWidget):
         self._display(HTML(audit_html(r["audit"])))
         self._display(HTML("<b>Make it a report</b>: <code>" + html.escape(self.report_command()) + "</code>"))
         self._refresh_choices(routine)
-        for fn in list(self._listeners):
+
+    def update(self, change=None):
+        """Rebuild and redraw, then tell the followers (e.g. the cohort projection), also after an error."""
+        result = super().update(change)
+        for fn in list(getattr(self, "_listeners", ())):
             try:
                 fn(self)
-            except Exception as exc:  # a listener's failure is its own business
+            except Exception as exc:  # a follower's failure is its own business
                 self.edit_status.value = html.escape(one_line(exc))
+        return result
 
     def _refresh_choices(self, routine):
         opts = [] if routine is None else [(f"{it.slot}: {it.name}", it.exercise_id) for it in routine.items]
@@ -871,7 +912,7 @@ class CohortProjection(SimulationWidget):
         r = self.builder.result
         if not r or r.get("routine") is None:
             raise InputError("plan", "a plan from the builder above (answer the safety questions and fix any input)")
-        mine = self.simulate(r["routine"], days=days)
+        mine = self.simulate(cached_daily_plan(r["routine"], days), days=days)
         control = self.simulate("no_exercise", days=days, cache_key=("no_exercise", days))
         results = {"your plan": mine, "no_exercise": control}
         return {"results": results, "weeks": days // 7,

@@ -75,10 +75,16 @@ def _free_port() -> int:
 
 
 def _write_settings(settings: Path) -> None:
-    """JupyterLab user settings: no news or update toast covering the page."""
-    f = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    f.parent.mkdir(parents=True, exist_ok=True)
-    f.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    """JupyterLab user settings: no news or update toast covering the page, and every cell kept in
+    the page (no windowing), so a widget further down a long notebook can be found and scrolled to."""
+    files = {
+        ("apputils-extension", "notification"): {"fetchNews": "false", "checkForUpdates": False},
+        ("notebook-extension", "tracker"): {"windowingMode": "none"},
+    }
+    for (ext, name), value in files.items():
+        f = settings / "@jupyterlab" / ext / f"{name}.jupyterlab-settings"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(value))
 
 
 class Lab:
