@@ -128,7 +128,7 @@ def red_flag_result(screen):
     elif not screen.complete:
         kind, head = "warn", "Screening questions not answered yet"
     else:
-        kind, head = "clear", "Red-flag screen: clear"
+        kind, head = "clear", "Clear"
     extra = f"<p class=\"meta\">{n_yes} question(s) answered yes.</p>" if n_yes else ""
     return _HTML(f'<section id="red-flags"><h2>Red-flag screen</h2><div class="callout {kind}">'
                  f"<strong>{html.escape(head)}.</strong> {html.escape(screen.message)}</div>{extra}</section>")
@@ -215,14 +215,13 @@ def projection_summary(result, *, weeks: int):
     df = pd.DataFrame(rows, columns=["Outcome", "Typical (median)", "Middle 80% of people", "Note"])
     intro = (f"A simulated cohort of {len(p):,} people with the same profile and plan, followed for {weeks} weeks. "
              "This is a teaching model of averages and spread, not a prediction for one person.")
-    return _HTML(f'<section id="projection"><h2 class="page-break">Projection for people like you</h2>'
+    return _HTML(f'<section id="projection"><h2>Projection for people like you</h2>'
                  f'<p>{html.escape(intro)}</p>{table(df, css_class="projection")}</section>')
 
 
 def projection_figure(result, *, weeks: int):
     """Three static panels: pain band over time, adherence histogram, flare counts."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
 
     from .plots import cohort_band_plot
 
@@ -233,11 +232,14 @@ def projection_figure(result, *, weeks: int):
     if axes[0].get_legend() is not None:
         axes[0].get_legend().remove()
     axes[0].set_xlabel("week")
-    sns.histplot(x=p["adherence"].astype(float), bins=20, binrange=(0, 1), ax=axes[1], color="#0173b2")
+    adherence = p["adherence"].astype(float).dropna()
+    axes[1].hist(adherence, bins=20, range=(0, 1), color="#0173b2", edgecolor="white")
     axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people")
-    counts = p["flares"].astype(int).clip(upper=10).value_counts().sort_index()
-    axes[2].bar(counts.index, counts.to_numpy(), color="#de8f05")
-    axes[2].set(title=f"Flares in {weeks} weeks", xlabel="flares (10 = 10 or more)", ylabel="people")
+    flares = p["flares"].astype(int)
+    top = max(3, int(flares.quantile(0.99)))
+    counts = flares.clip(upper=top).value_counts().sort_index()
+    axes[2].bar(counts.index, counts.to_numpy(), color="#de8f05", width=0.85)
+    axes[2].set(title=f"Flares in {weeks} weeks", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
     return fig
 
 
@@ -261,7 +263,8 @@ def evidence(ids):
     """The evidence cited, from spinelib's evidence table, with how sure we are of each figure."""
     from .evidence import cite_markdown
 
-    return _md("## Evidence cited\n\nFrom spinelib's evidence table (`data/evidence.csv`).\n\n" + cite_markdown(ids))
+    return _md("## Evidence cited\n\nFrom spinelib's evidence table (`data/evidence.csv`), with how sure we are that "
+               "each figure is in its source.\n\n" + cite_markdown(ids))
 
 
 # ----- scenario comparison -----------------------------------------------------------------

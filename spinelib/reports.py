@@ -414,7 +414,12 @@ th, td { border: 1px solid var(--rule); padding: .28rem .5rem; text-align: left;
 thead th { background: #eef2f5; }
 tbody tr:nth-child(even) { background: #f8fafb; }
 td ul { margin: 0; padding-left: 1.1rem; }
-tr, img, figure, .keep { break-inside: avoid; page-break-inside: avoid; }
+tr, img, figure, .keep, .callout, .note, table.week, table.audit, table.projection, table.parameters, table.outcomes
+  { break-inside: avoid; page-break-inside: avoid; }
+table.plan { width: 100%; }
+table.plan td:first-child { width: 24%; } table.plan td:nth-child(2) { width: 18%; }
+h2[id^="Evidence"] ~ ul { font-size: .85rem; }
+h2[id^="Evidence"] ~ ul li { margin-bottom: .3rem; }
 img { max-width: 100%; height: auto; display: block; margin: .4rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; }
 .output_stderr, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
