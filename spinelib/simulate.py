@@ -23,6 +23,7 @@ reference in :mod:`spinelib._reference` and the two compared.
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +39,7 @@ from .scenarios import CATEGORY_COLUMNS, PLAN_COLUMNS, SCENARIOS, _scenario, sce
 
 __all__ = ["simulate", "scenarios", "SimulationResult", "Draws", "draw_people", "make_draws", "run_model",
            "plan_arrays", "STATES", "PERSON_FIELDS", "MAX_PEOPLE", "MAX_DAYS", "PERCENTILE_PEOPLE",
-           "MAX_FULL_PERSON_DAYS", "CHUNK", "ci95", "acwr_multiplier"]
+           "MAX_FULL_PERSON_DAYS", "SCALAR_PEOPLE", "CHUNK", "ci95", "acwr_multiplier"]
 
 MAX_PEOPLE = 1_000_000
 MAX_DAYS = 3650
@@ -46,6 +47,8 @@ MAX_DAYS = 3650
 # (a random sample: people are independent and identically drawn); at or below it they are exact
 PERCENTILE_PEOPLE = 10_000
 MAX_FULL_PERSON_DAYS = 5_000_000
+# up to this many people a plain-Python loop beats numpy's per-call overhead (same equations)
+SCALAR_PEOPLE = 4
 STATES = ("capacity", "fatigue", "sensitivity", "habit", "pain", "flare", "session", "acute", "chronic", "acwr",
           "transition_skill")
 PERSON_FIELDS = ("pain0", "plateau", "sens0", "capacity0", "log_hazard0", "habit_rate", "logit0", "decliner")
@@ -124,13 +127,18 @@ def plan_arrays(plan: pd.DataFrame, days: int | None, params: Params) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_plan(name: str, days: int) -> pd.DataFrame:
+    return SCENARIOS[name].plan(days)
+
+
 def _resolve(what, days, params):
     """(plan arrays, params, label) for a scenario name, a routine or a plan DataFrame."""
     if isinstance(what, str):
         sc = _scenario(what)
         p = params.replace(**sc.params) if sc.params else params
         d = 84 if days is None else _check_days(days)
-        return plan_arrays(sc.plan(d), d, p), p, what
+        return plan_arrays(_cached_plan(what, d), d, p), p, what
     if isinstance(what, pd.DataFrame):
         d = None if days is None else _check_days(days)
         return plan_arrays(what, d, params), params, "plan"
@@ -145,13 +153,13 @@ def _resolve(what, days, params):
 def _lognormal(median, sd, n, rng):
     if sd == 0:
         return np.full(n, median)
-    return stats.lognorm(s=sd, scale=median).rvs(size=n, random_state=rng)
+    return stats.lognorm.rvs(sd, scale=median, size=n, random_state=rng)
 
 
 def _beta(mean, conc, n, rng):
     if mean >= 0.999 or conc >= 199.999:
         return np.full(n, mean)
-    return stats.beta(mean * conc, (1 - mean) * conc).rvs(size=n, random_state=rng)
+    return stats.beta.rvs(mean * conc, (1 - mean) * conc, size=n, random_state=rng)
 
 
 def draw_people(rng: np.random.Generator, n: int, params: Params, dtype=np.float32) -> dict:
@@ -161,15 +169,16 @@ def draw_people(rng: np.random.Generator, n: int, params: Params, dtype=np.float
         pain0 = np.full(n, p.pain0_mean)
     else:
         a, b = (20 - p.pain0_mean) / p.pain0_sd, (95 - p.pain0_mean) / p.pain0_sd
-        pain0 = stats.truncnorm(a, b, loc=p.pain0_mean, scale=p.pain0_sd).rvs(size=n, random_state=rng)
+        pain0 = stats.truncnorm.rvs(a, b, loc=p.pain0_mean, scale=p.pain0_sd, size=n, random_state=rng)
     plateau = _beta(p.natural_plateau, p.natural_conc, n, rng)
     sens0 = _beta(p.sens0_mean, p.sens0_conc, n, rng)
     capacity0 = _lognormal(p.capacity0_median, p.capacity0_sd, n, rng)
     hazard0 = _lognormal(p.flare_hazard, p.flare_hazard_sd, n, rng)
     t95 = _lognormal(p.habit_t95_median, p.habit_t95_sd, n, rng)
     logit0 = math.log(p.adherence0 / (1 - p.adherence0))
-    logit = np.full(n, logit0) if p.adherence0_sd == 0 else stats.norm(logit0, p.adherence0_sd).rvs(size=n, random_state=rng)
-    decliner = stats.bernoulli(p.decliner_share).rvs(size=n, random_state=rng) if p.decliner_share > 0 else np.zeros(n)
+    logit = (np.full(n, logit0) if p.adherence0_sd == 0
+             else stats.norm.rvs(loc=logit0, scale=p.adherence0_sd, size=n, random_state=rng))
+    decliner = stats.bernoulli.rvs(p.decliner_share, size=n, random_state=rng) if p.decliner_share > 0 else np.zeros(n)
     out = {
         "pain0": pain0, "plateau": plateau, "sens0": sens0, "capacity0": capacity0,
         "log_hazard0": np.log(hazard0),
@@ -239,7 +248,7 @@ def _day_constants(plan: dict, p: Params) -> dict:
         "length": p.length_penalty * np.maximum(0.0, minutes - 15.0) / 15.0,
         "dose": (ms + sl) / 15.0,
         "quality": 1.0 - p.control_weight * (1.0 - plan["control"] / 5.0),
-        "level": plan["load_level"],
+        "level": np.where(ms + sl > 0, np.maximum(plan["load_level"], 1.0), plan["load_level"]),
         "calm": np.minimum(1.0, dr / p.downreg_minutes),
         "calm_first": plan["calm_first"] > 0,
         "practice": np.minimum(1.0, tr / p.transition_minutes),
@@ -370,12 +379,14 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     Uf = U
                 # ---- insight 3: transition skill ------------------------------------------------
                 if m3:
-                    X *= eX
                     if planned and cst["practice"][t] > 0:
                         np.subtract(one, X, out=t2)
                         t2 *= done
                         t2 *= T(p.transition_rate * cst["practice"][t])
+                        X *= eX
                         X += t2
+                    else:
+                        X *= eX
                 # ---- insight 4: acute and chronic load averages --------------------------------
                 A *= T(1 - a_a)
                 A += T(a_a * life)
@@ -388,9 +399,8 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     C += t2
                 np.divide(A, C, out=acwr)
                 # ---- insights 1 and 2: stimulus, capacity and fatigue --------------------------
-                F *= eF
-                G *= eG
                 over = False
+                stim_today = False
                 dose = cst["dose"][t]
                 if planned and dose > 0:
                     if m1:
@@ -422,6 +432,10 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                         t4 *= T(-p.sens_stimulus)
                         t4 += one
                         t2 *= t4
+                    stim_today = True
+                F *= eF
+                G *= eG
+                if stim_today:
                     F += t2
                     G += t2
                     if over:
@@ -519,13 +533,16 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
 
 
 def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool = False, dtype=np.float32,
-              percentile_people: int = PERCENTILE_PEOPLE, threads: int | None = None):
+              percentile_people: int = PERCENTILE_PEOPLE, threads: int | None = None, engine: str = "auto"):
     """Run the model for all people at once (vectorized over people, chunk by chunk).
 
     ``plan``: output of :func:`plan_arrays`; ``persons``: output of :func:`draw_people`;
     ``uniforms``: an array (days, people), or a list of one Generator per chunk of
     :data:`CHUNK` people (what :func:`simulate` passes). Returns ``(daily, people,
     trajectories)``: dicts of numpy arrays (``trajectories`` is None unless ``full``).
+    ``engine``: "vector" (numpy over people), "scalar" (the plain-Python loop of
+    :mod:`spinelib._reference`, quicker for a handful of people) or "auto" (scalar for at most
+    :data:`SCALAR_PEOPLE` people).
     """
     p = params
     dtype = np.dtype(dtype)
@@ -545,25 +562,35 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
             raise InputError("uniforms", f"an array of shape ({days}, {n})", arr.shape)
         arr = arr.astype(dtype, copy=False)
         sources = [np.ascontiguousarray(arr[:, c0:c1]) for c0, c1 in chunks]
-    # the percentile sample: the first people of each chunk, in proportion to its size
-    nsubs = [int(round(nsub_total * (c1 - c0) / n)) for c0, c1 in chunks]
-    nsubs[0] += nsub_total - sum(nsubs)
-
-    def work(k):
-        c0, c1 = chunks[k]
-        return _run_chunk(cst, {key: v[c0:c1] for key, v in per.items()}, sources[k], p, dtype, nsubs[k], full)
-
     nthreads = threads if threads is not None else min(2, os.cpu_count() or 1)
-    if len(chunks) > 1 and nthreads > 1:
-        with ThreadPoolExecutor(max_workers=nthreads) as ex:
-            results = list(ex.map(work, range(len(chunks))))
+    if engine == "auto":
+        engine = "scalar" if n <= SCALAR_PEOPLE else "vector"
+    if engine == "scalar":
+        from ._reference import run_reference
+        u = sources[0].random((days, n), dtype=dtype) if isinstance(sources[0], np.random.Generator) else sources[0]
+        full_traj, end = run_reference(plan, per, u, p)
+        sums = full_traj.sum(axis=-1)
+        sub = full_traj[:, :, :nsub_total]
+        traj_parts = [full_traj] if full else None
     else:
-        results = [work(k) for k in range(len(chunks))]
+        # the percentile sample: the first people of each chunk, in proportion to its size
+        nsubs = [int(round(nsub_total * (c1 - c0) / n)) for c0, c1 in chunks]
+        nsubs[0] += nsub_total - sum(nsubs)
 
-    sums = sum(r[0] for r in results)
-    sub = np.concatenate([r[1] for r in results], axis=-1) if len(results) > 1 else results[0][1]
+        def work(k):
+            c0, c1 = chunks[k]
+            return _run_chunk(cst, {key: v[c0:c1] for key, v in per.items()}, sources[k], p, dtype, nsubs[k], full)
+
+        if len(chunks) > 1 and nthreads > 1:
+            with ThreadPoolExecutor(max_workers=nthreads) as ex:
+                results = list(ex.map(work, range(len(chunks))))
+        else:
+            results = [work(k) for k in range(len(chunks))]
+        sums = sum(r[0] for r in results)
+        sub = np.concatenate([r[1] for r in results], axis=-1) if len(results) > 1 else results[0][1]
+        end = {k: np.concatenate([r[2][k] for r in results]) for k in results[0][2]}
+        traj_parts = [r[3] for r in results] if full else None
     q = _percentiles(sub, nthreads)
-    end = {k: np.concatenate([r[2][k] for r in results]) for k in results[0][2]}
 
     planned = np.asarray(cst["planned"], dtype=bool)
     window = min(28, days)
@@ -592,7 +619,7 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
         daily[f"{s}_p97.5"] = q[1][:, k]
     trajectories = None
     if full:
-        traj = np.concatenate([r[3] for r in results], axis=-1) if len(results) > 1 else results[0][3]
+        traj = np.concatenate(traj_parts, axis=-1) if len(traj_parts) > 1 else traj_parts[0]
         trajectories = {"person": np.tile(np.arange(n), days), "day": np.repeat(np.arange(days), n),
                         "planned": np.repeat(planned, n)}
         for k, s in enumerate(STATES):
