@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,8 @@ __all__ = [
     "load_catalogue",
     "ladder",
     "ladder_step",
+    "catalogue_index",
+    "CatalogueIndex",
 ]
 
 CATEGORIES = ("down_regulation", "micro_strength", "transition", "structured_load", "mobility_reset")
@@ -114,6 +117,15 @@ def _equipment_known(s: pd.Series) -> pd.Series:
 
 
 _ID = r"^[a-z][a-z0-9_]*$"
+# checks across rows: (function, the field it is about, what the field must be)
+_TABLE_CHECKS = [
+    (_links_exist("progression_id"), "progression_id", "the id of another exercise, or empty (dangling progression link)"),
+    (_links_exist("regression_id"), "regression_id", "the id of another exercise, or empty (dangling regression link)"),
+    (_links_mutual, "regression_id", "mutual with the linked exercise's progression_id/regression_id"),
+    (_same_category, "progression_id", "an exercise of the same category"),
+    (_no_cycles, "progression_id", "acyclic (a progression ladder must not loop back)"),
+]
+_TABLE_FIELD = {text: field for _, field, text in _TABLE_CHECKS}
 SCHEMA = pa.DataFrameSchema(
     {
         "id": pa.Column(str, pa.Check.str_matches(_ID, error="a lowercase snake_case id"), unique=True),
@@ -127,19 +139,13 @@ SCHEMA = pa.DataFrameSchema(
         "control_demand": pa.Column(int, pa.Check.in_range(1, 5, error="a whole number from 1 to 5")),
         "dosage": pa.Column(str, pa.Check.str_length(1, None, error="a dosage such as '2 x 8 reps'")),
         "minutes": pa.Column(float, pa.Check.in_range(0.5, 15, error="minutes per bout from 0.5 to 15")),
-        "cues": pa.Column(str, pa.Check(_cue_count, error="2 to 4 cues separated by '|'"), nullable=True),
+        "cues": pa.Column(str, pa.Check(_cue_count, error="2 to 4 cues separated by '|'")),
         "progression_id": pa.Column(str, nullable=True),
         "regression_id": pa.Column(str, nullable=True),
         "cautions": pa.Column(str, nullable=True),
         "evidence": pa.Column(str, pa.Check.str_length(1, None, error="at least one evidence id")),
     },
-    checks=[
-        pa.Check(_links_exist("progression_id"), name="progression_id", error="the id of another exercise, or empty (dangling progression link)"),
-        pa.Check(_links_exist("regression_id"), name="regression_id", error="the id of another exercise, or empty (dangling regression link)"),
-        pa.Check(_links_mutual, name="regression_id", error="mutual with the linked exercise's progression_id/regression_id"),
-        pa.Check(_same_category, name="progression_id", error="an exercise of the same category"),
-        pa.Check(_no_cycles, name="progression_id", error="acyclic (a progression ladder must not loop back)"),
-    ],
+    checks=[pa.Check(fn, name=field, error=text) for fn, field, text in _TABLE_CHECKS],
     strict=True,
     coerce=True,
     ordered=False,
@@ -152,8 +158,10 @@ def _first_error(err: pa.errors.SchemaErrors, raw: pd.DataFrame, where: str) -> 
         idx = row.get("index")
         col = row.get("column")
         check = str(row.get("check"))
-        if col is None or (isinstance(col, float) and pd.isna(col)):
-            col = row.get("check") if row.get("schema_context") == "DataFrameSchema" else "table"
+        if check in _TABLE_FIELD:
+            col = _TABLE_FIELD[check]
+        elif col is None or (isinstance(col, float) and pd.isna(col)):
+            col = "table"
         if idx is not None and not (isinstance(idx, float) and pd.isna(idx)) and idx in raw.index:
             rid = raw.loc[idx, "id"] if "id" in raw.columns else idx
             loc = f"{where} row id {rid!r} (line {int(idx) + 2})"
@@ -202,7 +210,7 @@ def validate_catalogue(raw: pd.DataFrame, where: str = "exercises.csv") -> pd.Da
     for col, sep in _LIST_COLUMNS.items():
         df[col] = df[col].map(lambda t, sep=sep: _split(t, sep))
     for col in ("progression_id", "regression_id"):
-        df[col] = df[col].where(df[col].notna(), None)
+        df[col] = pd.Series([v if isinstance(v, str) and v else None for v in df[col]], index=df.index, dtype=object)
     df["cautions"] = df["cautions"].fillna("")
     df["minutes"] = df["minutes"].astype(float)
     return df.reset_index(drop=True)
@@ -268,3 +276,49 @@ def ladder(exercise_id: str, catalogue: pd.DataFrame | None = None) -> list[str]
 def ladder_step(exercise_id: str, catalogue: pd.DataFrame | None = None) -> int:
     """Position of an exercise on its ladder, 0 for the easiest rung."""
     return ladder(exercise_id, catalogue).index(exercise_id)
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    """Read-only lookups over the validated catalogue (built once per file version).
+
+    ``rows`` maps id to a dict of the row; ``root`` maps id to the easiest rung of its
+    ladder; ``step`` maps id to its rung (0 = easiest); ``ladders`` maps a root to its rungs.
+    """
+
+    frame: pd.DataFrame
+    rows: dict
+    root: dict
+    step: dict
+    ladders: dict
+
+
+@functools.lru_cache(maxsize=4)
+def _index(path: str, mtime: float) -> CatalogueIndex:
+    frame = _cached(path, mtime)
+    rows = {r["id"]: r for r in frame.to_dict("records")}
+    root, step, ladders = {}, {}, {}
+    for i in rows:
+        if rows[i]["regression_id"]:
+            continue
+        rungs, cur = [i], rows[i]["progression_id"]
+        while cur and cur not in rungs:
+            rungs.append(cur)
+            cur = rows[cur]["progression_id"]
+        ladders[i] = rungs
+        for n, r in enumerate(rungs):
+            root[r], step[r] = i, n
+    return CatalogueIndex(frame=frame, rows=rows, root=root, step=step, ladders=ladders)
+
+
+def catalogue_index(path: str | os.PathLike | None = None) -> CatalogueIndex:
+    """Cached lookups over the catalogue; see :class:`CatalogueIndex`.
+
+    >>> idx = catalogue_index()
+    >>> all(idx.ladders[idx.root[i]][idx.step[i]] == i for i in idx.rows)
+    True
+    """
+    p = Path(path) if path is not None else data_path("exercises.csv")
+    if not p.is_file():
+        raise InputError("path", "an existing CSV file", str(p))
+    return _index(str(p.resolve()), p.stat().st_mtime)

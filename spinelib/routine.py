@@ -18,7 +18,6 @@ How the plan is made (same input, same plan):
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .catalogue import CATEGORIES, ladder, load_catalogue
+from .catalogue import CATEGORIES, catalogue_index
 from .errors import InputError, fmt_allowed
 from .profile import Profile, as_profile
 from .redflags import RedFlagResult, screen_red_flags
@@ -339,10 +338,10 @@ class Routine:
         raise InputError("exercise_id", "an exercise in this routine: " + ", ".join(self.ids), exercise_id)
 
     def _row(self, exercise_id):
-        cat = load_catalogue().set_index("id", drop=False)
-        if not isinstance(exercise_id, str) or exercise_id not in cat.index:
+        rows = catalogue_index().rows
+        if not isinstance(exercise_id, str) or exercise_id not in rows:
             raise InputError("exercise_id", "an id from the exercise catalogue", exercise_id)
-        row = cat.loc[exercise_id]
+        row = rows[exercise_id]
         missing = set(row["equipment"]) - self.profile.available_equipment
         if missing:
             raise InputError("exercise_id", f"an exercise that uses only your equipment ({exercise_id} needs "
@@ -395,8 +394,7 @@ class Routine:
 
     def _step(self, exercise_id, col, verb):
         self._find(exercise_id)
-        cat = load_catalogue().set_index("id")
-        nxt = cat.at[exercise_id, col]
+        nxt = catalogue_index().rows[exercise_id][col]
         if not nxt:
             end = "top" if col == "progression_id" else "bottom"
             raise InputError("exercise_id", f"an exercise with a rung {'above' if end == 'top' else 'below'} it "
@@ -413,11 +411,18 @@ class Routine:
         an easier week in which each ladder exercise drops one rung, and the week after
         returns to where it was. No exercise ever moves more than one rung in a week.
         """
-        weeks = _whole(weeks, "weeks", 1, 104)
+        return pd.DataFrame(self._progression_records(weeks, step_every, deload_every),
+                            columns=["week", "slot", "order", "exercise_id", "name", "category", "load_level",
+                                     "control_demand", "minutes", "step", "deload"])
+
+    def _progression_records(self, weeks, step_every=None, deload_every=4) -> list[dict]:
+        weeks = _whole(weeks, "weeks", 1, 520)
         step_every = _whole(step_every if step_every is not None else (3 if self.profile.irritability == "high" else 2),
                             "step_every", 1, 12)
         deload_every = _whole(deload_every, "deload_every", 0, 12)
-        cat = load_catalogue().set_index("id")
+        idx = catalogue_index()
+        rows_by_id = idx.rows
+        budget = float(self.profile.minutes_per_day)
         keys = [(s, i) for s in SLOTS for i in range(len(self.slots.get(s, ())))]
         base = {k: self.slots[k[0]][k[1]].exercise_id for k in keys}
         climbable = [k for k in keys if self.slots[k[0]][k[1]].category in STRENGTH]
@@ -429,52 +434,60 @@ class Routine:
                 for _ in range(len(climbable)):
                     k = climbable[turn % len(climbable)]
                     turn += 1
-                    nxt = cat.at[base[k], "progression_id"]
-                    if nxt and nxt not in base.values():
+                    nxt = rows_by_id[base[k]]["progression_id"]
+                    if not nxt or nxt in base.values():
+                        continue
+                    minutes = sum(rows_by_id[e]["minutes"] for e in base.values())
+                    minutes += rows_by_id[nxt]["minutes"] - rows_by_id[base[k]]["minutes"]
+                    if minutes <= max(budget, self.minutes) + 1e-9:  # a harder rung must still fit the day
                         base[k] = nxt
                         break
             for k in keys:
                 ex = base[k]
-                if deload and k in climbable and cat.at[ex, "regression_id"]:
-                    ex = cat.at[ex, "regression_id"]
+                if deload and k in climbable and rows_by_id[ex]["regression_id"]:
+                    ex = rows_by_id[ex]["regression_id"]
+                r = rows_by_id[ex]
                 rows.append({
-                    "week": w, "slot": k[0], "order": k[1] + 1, "exercise_id": ex, "name": cat.at[ex, "name"],
-                    "category": cat.at[ex, "category"], "load_level": int(cat.at[ex, "load_level"]),
-                    "control_demand": int(cat.at[ex, "control_demand"]), "minutes": float(cat.at[ex, "minutes"]),
-                    "step": ladder(ex).index(ex), "deload": deload,
+                    "week": w, "slot": k[0], "order": k[1] + 1, "exercise_id": ex, "name": r["name"],
+                    "category": r["category"], "load_level": int(r["load_level"]),
+                    "control_demand": int(r["control_demand"]), "minutes": float(r["minutes"]),
+                    "step": idx.step[ex], "deload": deload,
                 })
             prev_deload = deload
-        return pd.DataFrame(rows)
+        return rows
 
     def daily_plan(self, days: int, progression: bool = True) -> pd.DataFrame:
         """The simulator's input: one row per day (see docs/architecture.md)."""
         days = _whole(days, "days", 1, 3650)
         weeks = (days + 6) // 7
-        if progression:
-            prog = self.progression(weeks=weeks)
-        else:
-            base = self.progression(weeks=1)
-            prog = pd.concat([base.assign(week=w) for w in range(1, weeks + 1)], ignore_index=True)
+        recs = self._progression_records(weeks if progression else 1)
+        by_week: dict = {}
+        for r in recs:
+            by_week.setdefault(r["week"], []).append(r)
         order = {s: i for i, s in enumerate(SLOTS)}
-        weekly = {}
-        for w, g in prog.groupby("week", sort=True):
-            g = g.assign(_o=g["slot"].map(order)).sort_values(["_o", "order"])
-            mins = {c: float(g.loc[g["category"] == c, "minutes"].sum()) for c in CATEGORIES}
-            st = g[g["category"].isin(STRENGTH)]
-            tot = float(st["minutes"].sum())
-            load = float((st["load_level"] * st["minutes"]).sum() / tot) if tot else 0.0
-            ctrl = float((st["control_demand"] * st["minutes"]).sum() / tot) if tot else 0.0
-            weekly[w] = (mins, load, ctrl, _calm_first(g["category"].tolist()))
-        on = set(self.session_days)
-        rows = []
-        for d in range(days):
-            mins, load, ctrl, calm = weekly[d // 7 + 1]
-            planned = (d % 7) in on and self.minutes > 0
-            rows.append({"day": d, "planned": planned,
-                         **{f"min_{c}": (mins[c] if planned else 0.0) for c in CATEGORIES},
-                         "load_level": load if planned else 0.0, "control": ctrl if planned else 0.0,
-                         "calm_first": bool(calm) if planned else False})
-        return pd.DataFrame(rows)
+        cols = [f"min_{c}" for c in CATEGORIES]
+        week_mins = np.zeros((len(by_week), len(CATEGORIES)))
+        week_load, week_ctrl, week_calm = np.zeros(len(by_week)), np.zeros(len(by_week)), np.zeros(len(by_week), bool)
+        for w, rs in by_week.items():
+            rs = sorted(rs, key=lambda r: (order[r["slot"]], r["order"]))
+            for r in rs:
+                week_mins[w - 1, CATEGORIES.index(r["category"])] += r["minutes"]
+            st = [r for r in rs if r["category"] in STRENGTH]
+            tot = sum(r["minutes"] for r in st)
+            if tot:
+                week_load[w - 1] = sum(r["load_level"] * r["minutes"] for r in st) / tot
+                week_ctrl[w - 1] = sum(r["control_demand"] * r["minutes"] for r in st) / tot
+            week_calm[w - 1] = _calm_first([r["category"] for r in rs])
+        d = np.arange(days)
+        wk = np.minimum(d // 7, len(by_week) - 1)
+        planned = np.isin(d % 7, self.session_days) & (self.minutes > 0)
+        out = pd.DataFrame({"day": d, "planned": planned})
+        for j, c in enumerate(cols):
+            out[c] = np.where(planned, week_mins[wk, j], 0.0)
+        out["load_level"] = np.where(planned, week_load[wk], 0.0)
+        out["control"] = np.where(planned, week_ctrl[wk], 0.0)
+        out["calm_first"] = planned & week_calm[wk]
+        return out
 
     # ----- construction of hand-made routines ----------------------------------------------
     @classmethod
@@ -486,15 +499,15 @@ class Routine:
         prof = as_profile(profile)
         if not isinstance(slots, dict):
             raise InputError("slots", "a mapping of slot to a list of exercise ids", type(slots).__name__)
-        cat = load_catalogue().set_index("id", drop=False)
+        rows = catalogue_index().rows
         out = {}
         for s, ids in slots.items():
             _check_slot(s)
             items = []
             for ex in ids:
-                if ex not in cat.index:
+                if not isinstance(ex, str) or ex not in rows:
                     raise InputError(f"slots.{s}", "exercise ids from the catalogue", ex)
-                items.append(RoutineItem.from_row(cat.loc[ex], s))
+                items.append(RoutineItem.from_row(rows[ex], s))
             out[s] = tuple(items)
         dpw = prof.days_per_week if days_per_week is None else _whole(days_per_week, "days_per_week", 1, 7)
         return cls(profile=prof, slots={s: out.get(s, ()) for s in SLOTS}, days_per_week=dpw,
@@ -529,23 +542,33 @@ def _calm_first(categories) -> bool:
 
 
 # ----- the builder --------------------------------------------------------------------------
+# most items of one category per slot, so a bigger budget brings fuller drills, not clutter
+CAPS = {
+    "morning": {"down_regulation": 1, "transition": 1, "micro_strength": 3, "structured_load": 1},
+    "midday": {"transition": 2, "mobility_reset": 3},
+    "evening": {"down_regulation": 4},
+}
+
+
 def _goal_score(row, goals) -> int:
     text = (row["name"] + " " + " ".join(row["targets"]) + " " + row["id"].replace("_", " ")).lower()
     return sum(1 for g in goals for w in GOAL_WORDS.get(g, ()) if w in text)
 
 
-def _candidates(cat: pd.DataFrame, category: str, prof: Profile, max_load: int) -> pd.DataFrame:
-    c = cat[(cat["category"] == category) & (cat["load_level"] <= max_load)].copy()
-    if c.empty:
-        return c
-    c["goal"] = [_goal_score(r, prof.goals) for _, r in c.iterrows()]
+def _ranked(rows: list, category: str, prof: Profile, max_load: int, shortest: bool) -> list:
+    """Candidates of a category, best first. Essentials prefer the shortest drill."""
+    top = min(max_load, 3) if category == "micro_strength" else max_load
+    c = [r for r in rows if r["category"] == category and r["load_level"] <= top]
+    goal = {r["id"]: _goal_score(r, prof.goals) for r in c}
     if category == "structured_load":
-        # the rung that matches the load ceiling comes first
-        c["fit"] = -(max_load - c["load_level"]).abs()
-        return c.sort_values(["fit", "goal", "control_demand", "minutes", "id"], ascending=[False, False, False, True, True])
-    if category == "micro_strength":
-        return c.sort_values(["goal", "control_demand", "load_level", "minutes", "id"], ascending=[False, False, True, True, True])
-    return c.sort_values(["goal", "minutes", "id"], ascending=[False, True, True])
+        key = lambda r: (abs(top - r["load_level"]), -goal[r["id"]], -r["control_demand"],
+                         r["minutes"] if shortest else -r["minutes"], r["id"])
+    elif category == "micro_strength":
+        key = lambda r: (r["minutes"] if shortest else 0, -goal[r["id"]], -r["control_demand"], r["load_level"],
+                         r["minutes"], r["id"])
+    else:
+        key = lambda r: (r["minutes"] if shortest else 0, -goal[r["id"]], -r["minutes"] if not shortest else 0, r["id"])
+    return sorted(c, key=key)
 
 
 def build_routine(profile=None):
@@ -564,79 +587,81 @@ def build_routine(profile=None):
     screen = screen_red_flags(prof.red_flags)
     if screen.referral:
         return screen
-    cat = load_catalogue()
-    usable = cat[cat["position"].isin(prof.positions)
-                 & cat["equipment"].map(lambda eq: set(eq) <= prof.available_equipment)]
+    idx = catalogue_index()
+    usable = [r for r in idx.rows.values()
+              if r["position"] in prof.positions and set(r["equipment"]) <= prof.available_equipment]
     max_load = max(1, prof.load_stage - (1 if prof.irritability == "high" else 0))
     budget = float(prof.minutes_per_day)
     chosen: dict[str, list] = {s: [] for s in SLOTS}
-    used_ids: set = set()
     used_ladders: set = set()
     total = 0.0
 
-    def ladder_key(ex_id):
-        return ladder(ex_id, cat)[0]
+    def full(slot, category):
+        extra = 1 if prof.irritability == "high" and category == "down_regulation" else 0
+        return sum(1 for it in chosen[slot] if it.category == category) >= CAPS[slot].get(category, 0) + extra
 
-    def take(category, slot, limit, *, shortest=False, min_load=1):
+    def take(category, slot, limit, *, shortest=False):
         nonlocal total
-        cands = _candidates(usable, category, prof, max_load)
-        if category in STRENGTH:
-            cands = cands[cands["load_level"] >= min_load] if min_load > 1 else cands
-            cands = cands[cands["load_level"] <= (min(max_load, 3) if category == "micro_strength" else max_load)]
-        if shortest and not cands.empty:
-            cands = cands.sort_values(["minutes"], kind="stable")
-        for _, row in cands.iterrows():
-            if row["id"] in used_ids or total + row["minutes"] > limit + 1e-9:
-                continue
-            lk = ladder_key(row["id"])
-            if lk in used_ladders:
-                continue
-            chosen[slot].append(RoutineItem.from_row(row, slot))
-            used_ids.add(row["id"])
-            used_ladders.add(lk)
-            total += float(row["minutes"])
-            return True
+        ranked = _ranked(usable, category, prof, max_load, shortest)
+        seen_targets = {it.category + ":" + (it_targets[it.exercise_id][:1] or [""])[0] for it in chosen_items()}
+        # variety first: a drill for a muscle not yet trained in this category, then any
+        for fresh in (True, False):
+            for row in ranked:
+                where = slot
+                if category == "transition" and row["position"] in ("lying", "side-lying"):
+                    where = "morning"  # bed transitions belong to the start of the day
+                if full(where, category) or idx.root[row["id"]] in used_ladders \
+                        or total + row["minutes"] > min(limit, budget) + 1e-9:
+                    continue
+                if fresh and category + ":" + (row["targets"][:1] or [""])[0] in seen_targets:
+                    continue
+                chosen[where].append(RoutineItem.from_row(row, where))
+                used_ladders.add(idx.root[row["id"]])
+                total += float(row["minutes"])
+                return True
         return False
 
-    # 1. essentials, in priority order
+    it_targets = {r["id"]: r["targets"] for r in usable}
+
+    def chosen_items():
+        return [it for s in SLOTS for it in chosen[s]]
+
+    # 1. essentials, in priority order, shortest first so that even 5 minutes holds them
     take("down_regulation", "morning", budget, shortest=True)
-    trans = _candidates(usable, "transition", prof, max_load)
-    trans_slot = "morning" if (not trans.empty and trans.iloc[0]["position"] in ("lying", "side-lying")) else "midday"
-    if not take("transition", trans_slot, budget, shortest=budget < 10):
-        take("transition", "midday", budget, shortest=True)
+    first_transition = _ranked(usable, "transition", prof, max_load, budget < 10)
+    bed = first_transition and first_transition[0]["position"] in ("lying", "side-lying")
+    take("transition", "morning" if bed else "midday", budget, shortest=budget < 10)
     take("micro_strength", "morning", budget, shortest=budget < 10)
     take("down_regulation", "evening", budget, shortest=True)
     take("mobility_reset", "midday", budget, shortest=True)
-    if prof.irritability == "high":
-        take("down_regulation", "evening", budget, shortest=True)
 
-    # 2. fill each slot to its share, never over the day's total
+    # 2. fill each slot up to its share of the budget, never over the day's total
     shares = SHARES[prof.irritability]
+    heavy_ok = not (prof.irritability == "high" and prof.load_stage == 1)
     for slot in ("morning", "evening", "midday"):
-        room = max(0.0, shares[slot] * budget - sum(it.minutes for it in chosen[slot]))
-        limit = total + room
+        limit = total + max(0.0, shares[slot] * budget - sum(it.minutes for it in chosen[slot]))
         progress = True
         while progress:
             progress = False
             for category in FILL[slot]:
-                if category == "structured_load" and prof.irritability == "high" and prof.load_stage == 1:
+                if category == "structured_load" and not heavy_ok:
                     continue
-                if take(category, slot, min(limit, budget)):
-                    progress = True
-    # 3. whatever is left goes where it fits, evening calm first for an irritable back
-    spare_order = (("evening", "down_regulation"), ("morning", "micro_strength"), ("midday", "mobility_reset"),
-                   ("morning", "structured_load"), ("evening", "down_regulation"))
+                progress |= take(category, slot, limit)
+    # 3. whatever time is left goes where it fits
     progress = True
-    while progress and total < budget:
+    while progress:
         progress = False
-        for slot, category in spare_order:
-            if category == "structured_load" and prof.irritability == "high" and prof.load_stage == 1:
+        for slot, category in (("evening", "down_regulation"), ("morning", "structured_load"),
+                               ("morning", "micro_strength"), ("midday", "mobility_reset"),
+                               ("midday", "transition")):
+            if category == "structured_load" and not heavy_ok:
                 continue
-            if take(category, slot, budget):
-                progress = True
+            progress |= take(category, slot, budget)
 
     slots = {s: tuple(sorted(chosen[s], key=lambda it: _RANK[it.category])) for s in SLOTS}
     notes = []
     if not screen.complete:
         notes.append(screen.message)
+    if total < budget - 2:
+        notes.append(f"The plan uses {total:g} of your {budget:g} minutes; gentle and short beats long.")
     return Routine(profile=prof, slots=slots, days_per_week=prof.days_per_week, screen=screen, notes=tuple(notes))

@@ -11,7 +11,8 @@ from spinelib import InputError, cite, evidence_table, load_catalogue, load_evid
 from spinelib.audit import INSIGHT_EVIDENCE
 
 ROOT = Path(__file__).resolve().parents[1]
-ID_RE = re.compile(r"\b(?:G\d+|P\d+|F\d+|S\d+|Z\d+|I\d-\d+)\b")
+# ids as they are cited: G1-G9, P1-P9, F1-F9, S1-S9, Z1-Z9 and I<insight>-<n>
+ID_RE = re.compile(r"(?<![\w.])(?:[GPFSZ][1-9]|I[1-5]-\d{1,2})(?![\w])")
 
 
 def test_columns_and_certainty():

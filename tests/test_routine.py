@@ -43,6 +43,8 @@ def test_any_valid_profile_gets_a_safe_plan_that_passes_its_audit(kw):
     assert passes(a), a.to_string()
     assert passes(audit(r, p, r.progression(weeks=12)))
     assert Routine.from_json(r.to_json()) == r
+    plan = r.daily_plan(84)
+    assert plan.filter(like="min_").sum(axis=1).max() <= p.minutes_per_day + 1e-9
 
 
 def test_same_input_same_plan():
@@ -181,6 +183,12 @@ def test_daily_plan_for_the_simulator():
     assert plan.loc[plan["planned"], "calm_first"].all()
     with pytest.raises(InputError, match="days"):
         r.daily_plan(0)
+    climbing = build_routine({"minutes_per_day": 20, "equipment": ["band", "dumbbell", "kettlebell", "step", "mat"],
+                              "irritability": "low"}).daily_plan(84)
+    flat = build_routine({"minutes_per_day": 20, "equipment": ["band", "dumbbell", "kettlebell", "step", "mat"],
+                          "irritability": "low"}).daily_plan(84, progression=False)
+    assert climbing["load_level"].iloc[-7:].max() > climbing["load_level"].iloc[:7].max()
+    assert flat["load_level"].iloc[-7:].max() == flat["load_level"].iloc[:7].max()
 
 
 def test_bad_profile_types():
