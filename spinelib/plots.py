@@ -22,6 +22,7 @@ __all__ = [
     "COLORS",
     "PALETTE",
     "STATE_LABELS",
+    "BINARY_STATES",
     "set_theme",
     "color_for",
     "state_label",
@@ -62,27 +63,32 @@ SCENARIO_COLORS = PALETTE  # alias
 
 # axis labels with units for the simulator's states (pain on 0-100, see docs/model.md)
 STATE_LABELS: dict[str, str] = {
-    "capacity": "capacity (load the back tolerates, model units)",
+    "capacity": "capacity (load level tolerated, 1-5)",
     "fatigue": "fatigue (model units)",
     "sensitivity": "sensitivity (0-1)",
     "habit": "habit strength (0-1)",
     "pain": "pain (0-100, lower is better)",
-    "flare": "people in a flare (share, 0-1)",
-    "in_flare": "people in a flare (share, 0-1)",
+    "flare": "in a flare (share of people)",
+    "in_flare": "in a flare (share of people)",
     "flares": "flares per person (count)",
     "adherence": "sessions done (share, 0-1)",
-    "session": "sessions done (share, 0-1)",
+    "session": "did a session (share of people)",
     "done": "sessions done (share, 0-1)",
     "stimulus": "effective stimulus (model units)",
     "effective_stimulus": "effective stimulus (model units)",
-    "acwr": "acute:chronic load ratio (no unit)",
-    "acute": "acute load (7-day average, model units)",
-    "chronic": "chronic load (28-day average, model units)",
+    "acwr": "acute:chronic load ratio",
+    "acute": "acute load (7-day avg, units/day)",
+    "chronic": "chronic load (28-day avg, units/day)",
     "hazard": "flare hazard (probability per day)",
     "flare_hazard": "flare hazard (probability per day)",
     "load": "training load (minutes x intensity)",
     "transition_skill": "transition skill (0-1)",
+    "pain_change": "pain change (0-100, negative is better)",
+    "capacity_gain": "capacity gained (load levels)",
 }
+# yes/no states: each person is 0 or 1 on a day, so a band across people says nothing;
+# their cohort mean is the share of people, drawn without a band
+BINARY_STATES = frozenset({"flare", "in_flare", "session", "done"})
 
 
 def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
@@ -191,16 +197,21 @@ def _as_mapping(results, label=None) -> dict:
     return {str(name): results}
 
 
-def _draw_band(ax, bf: pd.DataFrame, name: str, i: int, weeks: bool):
+def _draw_band(ax, bf: pd.DataFrame, name: str, i: int, weeks: bool, band: bool = True):
     x = bf["day"].to_numpy(float) / (7.0 if weeks else 1.0)
     c = color_for(name, i)
-    ax.fill_between(x, bf["lo"], bf["hi"], color=c, alpha=0.18, linewidth=0)
+    if band:
+        ax.fill_between(x, bf["lo"], bf["hi"], color=c, alpha=0.15, linewidth=0)
     ax.plot(x, bf["mean"], color=c, lw=2, label=name)
 
 
 def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None = None,
-                     weeks: bool = False, label: str | None = None, figsize=(6.4, 3.6)) -> Figure:
+                     weeks: bool = False, label: str | None = None, figsize=(6.4, 3.6), smooth: int = 7) -> Figure:
     """Cohort mean (line) and 2.5-97.5 percentile band of one state over time.
+
+    Yes/no states (:data:`BINARY_STATES`, e.g. ``flare``) are drawn as the share of people
+    without a band (each person is 0 or 1, so the band would always span 0-1), as a trailing
+    ``smooth``-day average (1 = raw daily share).
 
     ``results``: a simulation result (or its ``.daily``), or a dict ``{name: result}`` to
     compare scenarios on one axis; each name keeps its :data:`PALETTE` colour.
@@ -210,11 +221,19 @@ def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
         fig = ax.figure
+    binary = state in BINARY_STATES
     for i, (name, r) in enumerate(res.items()):
-        _draw_band(ax, band_frame(r, state), name, i, weeks)
+        bf = band_frame(r, state)
+        if binary and smooth > 1:
+            bf = bf.assign(mean=bf["mean"].rolling(int(smooth), min_periods=1).mean())
+        _draw_band(ax, bf, name, i, weeks, band=not binary)
     ax.set_xlabel("week" if weeks else "day")
     ax.set_ylabel(state_label(state))
-    ax.set_title(title if title is not None else f"{state.replace('_', ' ')}: cohort mean and 95% band")
+    what = ("share of people" + (f", {int(smooth)}-day average" if smooth > 1 else "")) if binary \
+        else "cohort mean and 95% band"
+    ax.set_title(title if title is not None else f"{state.replace('_', ' ')}: {what}")
+    if binary:
+        ax.set_ylim(bottom=0)
     if len(res) > 1 or label:
         ax.legend(frameon=False, fontsize="small")
     return fig
@@ -228,7 +247,8 @@ def cohort_bands(results, states=("capacity", "pain", "flare"), *, weeks: bool =
     fig, axes = plt.subplots(1, n, figsize=figsize or (3.6 * n, 3.3), layout="constrained", sharex=True)
     axes = np.atleast_1d(axes)
     for ax, st in zip(axes, states):
-        cohort_band_plot(res, st, ax=ax, weeks=weeks, title=st.replace("_", " "))
+        title = st.replace("_", " ") + (" (7-day average)" if st in BINARY_STATES else "")
+        cohort_band_plot(res, st, ax=ax, weeks=weeks, title=title)
         ax.get_legend() and ax.get_legend().remove()
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:

@@ -444,6 +444,7 @@ def evening_routine(minutes, breaths_per_min=6, ratio="1:2", catalogue: pd.DataF
 
 
 _ANY = ""
+_WIDE = {"description_width": "initial"}
 
 
 def filter_catalogue(catalogue: pd.DataFrame | None = None, *, category=_ANY, target=_ANY, position=_ANY,
@@ -545,7 +546,7 @@ class RedFlagScreen(SpineWidget):
         self.questions = RED_FLAG_QUESTIONS
         rows = []
         for qid, text in RED_FLAG_QUESTIONS.items():
-            tb = widgets.ToggleButtons(options=[("not answered", ""), ("no", "no"), ("yes", "yes")], value="",
+            tb = widgets.ToggleButtons(options=[("not yet", ""), ("no", "no"), ("yes", "yes")], value="",
                                        style={"button_width": "90px"}, layout=widgets.Layout(width="auto"))
             setattr(self, qid, tb)
             rows.append(widgets.VBox([widgets.HTML(f"<span>{html.escape(text)}</span>"), tb],
@@ -603,7 +604,7 @@ class CatalogueExplorer(SpineWidget):
         self.position = widgets.Dropdown(options=any_ + [(p, p) for p in POSITIONS], value=_ANY, description="position")
         self.equipment = widgets.Dropdown(options=any_ + [(e, e) for e in EQUIPMENT], value=_ANY,
                                           description="equipment")
-        self.load = widgets.IntRangeSlider(value=(1, 5), min=1, max=5, description="load level",
+        self.load = widgets.IntRangeSlider(style=_WIDE, value=(1, 5), min=1, max=5, description="load level",
                                            continuous_update=False)
         self.search = widgets.Text(value="", placeholder="word in name or cues", description="search",
                                    continuous_update=False)
@@ -661,7 +662,7 @@ class BreathingPacer(SpineWidget):
         from .catalogue import load_catalogue
 
         self.catalogue = load_catalogue()
-        self.breaths_per_min = widgets.FloatSlider(value=breaths_per_min, min=3, max=12, step=0.5,
+        self.breaths_per_min = widgets.FloatSlider(style=_WIDE, value=breaths_per_min, min=3, max=12, step=0.5,
                                                    description="breaths/min", continuous_update=False)
         self.ratio = widgets.Text(value=ratio, description="in:out ratio", placeholder="e.g. 1:2",
                                   continuous_update=False)
@@ -812,10 +813,10 @@ class MicroStrengthSim(_PairSimulation):
 
     def __init__(self, load_level: float = 1.5, control: int = 5, minutes: int = 12, **cohort):
         super().__init__(**cohort)
-        self.load_level = widgets.FloatSlider(value=load_level, min=1, max=5, step=0.5, description="load level",
+        self.load_level = widgets.FloatSlider(style=_WIDE, value=load_level, min=1, max=5, step=0.5, description="load level",
                                               continuous_update=False)
-        self.control = widgets.IntSlider(value=control, min=1, max=5, description="control", continuous_update=False)
-        self.minutes = widgets.IntSlider(value=minutes, min=0, max=40, description="minutes/day",
+        self.control = widgets.IntSlider(style=_WIDE, value=control, min=1, max=5, description="control", continuous_update=False)
+        self.minutes = widgets.IntSlider(style=_WIDE, value=minutes, min=0, max=40, description="minutes/day",
                                          continuous_update=False)
         self.setup(["load_level", "control", "minutes"],
                    layout=widgets.HBox([self.load_level, self.control, self.minutes]))
@@ -839,11 +840,11 @@ class CalmFirstSim(_PairSimulation):
 
     def __init__(self, calm_minutes: int = 8, strength_minutes: int = 10, load_level: int = 2, **cohort):
         super().__init__(**cohort)
-        self.calm_minutes = widgets.IntSlider(value=calm_minutes, min=0, max=20, description="calming min",
+        self.calm_minutes = widgets.IntSlider(style=_WIDE, value=calm_minutes, min=0, max=20, description="calming min",
                                               continuous_update=False)
-        self.strength_minutes = widgets.IntSlider(value=strength_minutes, min=0, max=30,
+        self.strength_minutes = widgets.IntSlider(style=_WIDE, value=strength_minutes, min=0, max=30,
                                                   description="strength min", continuous_update=False)
-        self.load_level = widgets.IntSlider(value=load_level, min=1, max=5, description="load level",
+        self.load_level = widgets.IntSlider(style=_WIDE, value=load_level, min=1, max=5, description="load level",
                                             continuous_update=False)
         self.setup(["calm_minutes", "strength_minutes", "load_level"],
                    layout=widgets.HBox([self.calm_minutes, self.strength_minutes, self.load_level]))
@@ -891,11 +892,11 @@ class TransitionsCalculator(SimulationWidget):
         self.car = widgets.IntText(value=car, description="in/out of car", **box)
         self.floor = widgets.IntText(value=floor, description="floor and up", **box)
         self.lift = widgets.IntText(value=lift, description="bend to pick up", **box)
-        self.sitting_hours = widgets.FloatSlider(value=sitting_hours, min=0, max=16, step=0.5,
+        self.sitting_hours = widgets.FloatSlider(style=_WIDE, value=sitting_hours, min=0, max=16, step=0.5,
                                                  description="sitting h/day", continuous_update=False)
-        self.break_every_min = widgets.IntSlider(value=break_every_min, min=15, max=240, step=15,
+        self.break_every_min = widgets.IntSlider(style=_WIDE, value=break_every_min, min=15, max=240, step=15,
                                                  description="get up every", continuous_update=False)
-        self.practice_minutes = widgets.IntSlider(value=practice_minutes, min=0, max=15,
+        self.practice_minutes = widgets.IntSlider(style=_WIDE, value=practice_minutes, min=0, max=15,
                                                   description="practice min", continuous_update=False)
         names = ["bed", "sit_to_stand", "car", "floor", "lift", "sitting_hours", "break_every_min", "practice_minutes"]
         layout = widgets.HBox([widgets.VBox([self.bed, self.sit_to_stand, self.car, self.floor, self.lift]),

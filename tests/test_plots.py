@@ -67,6 +67,7 @@ def test_cohort_band_plot_one_result():
     ax = fig.axes[0]
     assert ax.get_xlabel() == "day"
     assert "0-100" in ax.get_ylabel()
+    assert len(plots.cohort_band_plot(_Result(_daily()), "flare").axes[0].collections) == 0
     assert len(ax.lines) == 1 and len(ax.collections) == 1
     np.testing.assert_allclose(ax.lines[0].get_ydata(), _daily()["pain_mean"])
 
@@ -114,7 +115,7 @@ def test_compare_bars_with_interval():
     ax = fig.axes[0]
     assert len(ax.patches) == 2
     assert matplotlib.colors.to_hex(ax.patches[0].get_facecolor()) == plots.PALETTE["calm_first"]
-    assert "model units" in ax.get_ylabel()
+    assert "load level" in ax.get_ylabel()
 
 
 def test_breathing_plot_axes():
