@@ -389,7 +389,7 @@ def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600
         return papermill.execute_notebook(
             str(path), None, parameters=parameters, kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         evalue = " ".join(str(exc.evalue).split())
@@ -750,7 +750,12 @@ def _run_jobs(jobs: list, workers: int, progress: bool, desc: str) -> list[dict]
                 results.append(_job(j))
                 bar.update(1)
         else:
-            with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context()) as pool:
+            ctx = _pool_context()
+            if ctx.get_start_method() == "fork":  # warm the imports once; forked workers inherit them
+                import papermill  # noqa: F401
+
+                _exporter()
+            with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
                 futures = [pool.submit(_job, j) for j in jobs]
                 for fut in cf.as_completed(futures):
                     results.append(fut.result())
