@@ -220,25 +220,24 @@ def projection_summary(result, *, weeks: int):
 
 
 def projection_figure(result, *, weeks: int):
-    """Three static panels: pain band over time, adherence histogram, flare counts."""
+    """Three static seaborn panels: pain band over time, adherence histogram, flare counts."""
     import matplotlib.pyplot as plt
+    import seaborn as sns
 
-    from .plots import cohort_band_plot
+    from .plots import COLORS, cohort_band_plot
 
     p = _people(result)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), layout="constrained",
                              gridspec_kw={"width_ratios": [1.5, 1, 1]})
-    cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: cohort mean and 95% band", label="plan")
+    cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: mean and middle 95% of people", label="plan")
     if axes[0].get_legend() is not None:
         axes[0].get_legend().remove()
     axes[0].set_xlabel("week")
-    adherence = p["adherence"].astype(float).dropna()
-    axes[1].hist(adherence, bins=20, range=(0, 1), color="#0173b2", edgecolor="white")
+    sns.histplot(x=p["adherence"].astype(float).dropna(), bins=20, binrange=(0, 1), ax=axes[1], color=COLORS[0])
     axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people")
     flares = p["flares"].astype(int)
     top = max(3, int(flares.quantile(0.99)))
-    counts = flares.clip(upper=top).value_counts().sort_index()
-    axes[2].bar(counts.index, counts.to_numpy(), color="#de8f05", width=0.85)
+    sns.histplot(x=flares.clip(upper=top), discrete=True, shrink=0.85, ax=axes[2], color=COLORS[1])
     axes[2].set(title=f"Flares in {weeks} weeks", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
     return fig
 

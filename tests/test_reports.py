@@ -365,3 +365,51 @@ def test_browser_opens_report_offline(plan, tmp_path):
         finally:
             browser.close()
     assert attempted == []
+
+
+# ----- report helpers without a kernel ------------------------------------------------------
+def test_compare_outcomes_and_summary():
+    "comparison: a shift beyond chance is real, a tie is not; lower pain/flares wins; all-NaN outcomes are left out"
+    import numpy as np
+    import pandas as pd
+
+    from spinelib import report_figures as rf
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    a = pd.DataFrame({"pain_change": rng.normal(-20, 10, n), "flares": rng.poisson(2, n).astype(float),
+                      "adherence": np.full(n, np.nan), "habit": rng.uniform(0, 1, n)})
+    b = a.copy()
+    b["pain_change"] = a["pain_change"] - 5  # B better on pain
+    b["flares"] = a["flares"] + rng.normal(0, 0.01, n)  # no real difference
+    cmp = rf.compare_outcomes(a, b).set_index("outcome")
+    assert "adherence" not in cmp.index
+    assert cmp.loc["pain_change", "real"] and abs(cmp.loc["pain_change", "diff"] + 5) < 1e-9
+    assert cmp.loc["pain_change", "diff_lo"] < -5 < cmp.loc["pain_change", "diff_hi"]
+    assert not cmp.loc["flares", "real"] and not cmp.loc["habit", "real"]
+    text = rf.plain_summary(cmp.reset_index(), "A", "B", n).data
+    assert "in favour of **B**" in text and "cannot be told apart" in text
+
+
+def test_scenario_labels_and_descriptions():
+    "comparison: labels and descriptions for names and settings"
+    from spinelib import report_figures as rf
+
+    assert rf.scenario_label("gentle_daily", "A") == "gentle_daily"
+    assert rf.scenario_label({"base": "supervised"}, "A") == "supervised (custom)"
+    assert rf.scenario_label({"base": "supervised", "label": "Clinic"}, "A") == "Clinic"
+    assert rf.describe_scenario("weekend_warrior").startswith("weekend_warrior: one 90-minute")
+
+
+def test_scenario_settings_validation(monkeypatch):
+    "validation: scenario settings are checked by the simulator's Params, before any kernel"
+    _no_kernel(monkeypatch)
+    ok = reports.validate_parameters("scenario-comparison", {"scenario_b": {"base": "gentle_daily", "label": "G"}})
+    assert ok == {"scenario_b": {"base": "gentle_daily", "label": "G"}}
+    for bad, field in (({"scenario_a": "nope"}, "scenario_a:"), ({"scenario_a": {"base": "nope"}}, "scenario_a.base:"),
+                       ({"scenario_a": {"base": "gentle_daily", "colour": 1}}, "scenario_a.colour:"),
+                       ({"scenario_a": {"base": "gentle_daily", "params": {"zz": 1}}}, "scenario_a.params:"),
+                       ({"people": 50}, "people:")):
+        with pytest.raises(InputError) as exc:
+            reports.validate_parameters("scenario-comparison", bad)
+        assert str(exc.value).startswith(field), str(exc.value)
