@@ -114,22 +114,22 @@ def _structured_minutes(days):
 
 def _structured_load(days):
     mins = _structured_minutes(days)
-    rows = [{"day": d, "planned": bool(m > 0), **(_session(sl=m, load=3.0, control=4) if m > 0 else _REST),
+    rows = [{"day": d, "planned": bool(m > 0), **(_session(sl=m, load=2.0, control=4) if m > 0 else _REST),
              "supervised": False} for d, m in enumerate(mins)]
     return pd.DataFrame(rows)
 
 
 def _unstructured_spikes(days):
-    """The same total minutes per 4-week block as structured_load, crammed into 4 days near its end."""
+    """The same total minutes per 4-week block as structured_load, crammed into its last week (a burst)."""
     mins = _structured_minutes(days)
     spiked = np.zeros(days)
     for start in range(0, days, 28):
         stop = min(start + 28, days)
         total = mins[start:stop].sum()
-        cram = [d for d in (start + 21, start + 22, start + 24, start + 25) if d < stop] or list(range(start, stop))[-4:]
+        cram = [d for d in range(start + 21, start + 28) if d < stop] or list(range(start, stop))[-7:]
         for d in cram:
             spiked[d] = round(total / len(cram), 2)
-    rows = [{"day": d, "planned": bool(m > 0), **(_session(sl=m, load=3.0, control=4) if m > 0 else _REST),
+    rows = [{"day": d, "planned": bool(m > 0), **(_session(sl=m, load=2.0, control=4) if m > 0 else _REST),
              "supervised": False} for d, m in enumerate(spiked)]
     return pd.DataFrame(rows)
 
@@ -157,7 +157,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              _transitions_untrained),
     Scenario("structured_load", 4, "recommended", "3 days a week, +10% a week, every 4th week lighter",
              _structured_load),
-    Scenario("unstructured_spikes", 4, "comparison", "the same minutes per 4 weeks, crammed into 4 days",
+    Scenario("unstructured_spikes", 4, "comparison", "the same minutes per 4 weeks, crammed into one burst week",
              _unstructured_spikes),
     Scenario("gentle_daily", 5, "recommended", "15 min a day, home programme", _gentle_daily),
     Scenario("weekend_warrior", 5, "comparison", "one 90-minute session a week", _weekend_warrior),
