@@ -15,6 +15,8 @@ from .routine import SLOT_TITLES, SLOTS, Routine, RoutineItem, build_routine
 from .audit import INSIGHTS, audit
 
 # --- simulator ---
+from .params import Params
+from .simulate import SimulationResult, calibration_report, scenarios, simulate
 
 # --- plots, widgets, self-checks ---
 from .selfcheck import check
