@@ -56,29 +56,51 @@ def _pdf_text(path: Path) -> tuple[int, str]:
 
 
 # ----- shared executed reports --------------------------------------------------------------
+# Each report runs once per test session, even under pytest-xdist (-n 2): the first worker to
+# need it runs it under a file lock in a folder shared by the session's workers, the others read it.
+def _shared_root(tmp_path_factory) -> Path:
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent / f"spinelib-reports-{run}" if run else base / "spinelib-reports"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _shared_report(tmp_path_factory, key, template, params, **kw) -> reports.ReportResult:
+    import fcntl
+
+    root = _shared_root(tmp_path_factory)
+    done = root / f"{key}.json"
+    with open(root / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            res = reports.run_report(template, params, root / key / f"{key}.html", **kw)
+            done.write_text(json.dumps({k: str(getattr(res, k)) if getattr(res, k) else None
+                                        for k in ("html", "pdf", "notebook")}))
+        paths = json.loads(done.read_text())
+    return reports.ReportResult(**{k: Path(v) if v else None for k, v in paths.items()})
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tiny") / "tiny.html"
-    return reports.run_report(TINY, {"name": "Zed", "count": 4}, out, pdf=CHROMIUM.exists(), keep_notebook=True)
+    return _shared_report(tmp_path_factory, "tiny", TINY, {"name": "Zed", "count": 4}, pdf=CHROMIUM.exists(),
+                          keep_notebook=True)
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory):
-    out = tmp_path_factory.mktemp("plan") / "ana.html"
-    return reports.run_report("personal-plan", ANA, out, pdf=CHROMIUM.exists(), keep_notebook=True)
+    return _shared_report(tmp_path_factory, "ana", "personal-plan", ANA, pdf=CHROMIUM.exists(), keep_notebook=True)
 
 
 @pytest.fixture(scope="module")
 def red(tmp_path_factory):
-    out = tmp_path_factory.mktemp("red") / "dana.html"
-    return reports.run_report("personal-plan", RED, out, pdf=CHROMIUM.exists())
+    return _shared_report(tmp_path_factory, "dana", "personal-plan", RED, pdf=CHROMIUM.exists())
 
 
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cmp") / "cmp.html"
     params = {"scenario_a": "gentle_daily", "scenario_b": "weekend_warrior", "people": 1000, "weeks": 12, "seed": 5}
-    return reports.run_report("scenario-comparison", params, out, pdf=CHROMIUM.exists())
+    return _shared_report(tmp_path_factory, "cmp", "scenario-comparison", params, pdf=CHROMIUM.exists())
 
 
 # ----- templates as committed ---------------------------------------------------------------
