@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["Param", "PARAMS", "Params", "MECHANISMS", "param_table"]
+__all__ = ["Param", "PARAMS", "Params", "MECHANISMS", "param_table", "Shown", "kind"]
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,27 @@ PARAMS: tuple[Param, ...] = (
 _BY_NAME = {p.name: p for p in PARAMS}
 
 
+class Shown:
+    """A value shown as-is in an error message (no quotes), e.g. a type name.
+
+    >>> str(Shown("list"))
+    'list'
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def kind(value) -> Shown:
+    """The type name of a value, for 'got ...' in an error message."""
+    return Shown(type(value).__name__)
+
+
 def _fmt(x) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
@@ -195,7 +216,7 @@ def _check(spec: Param, value):
         raise InputError(spec.name, "True or False", value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InputError(spec.name, f"a number from {_fmt(spec.lo)} to {_fmt(spec.hi)} ({spec.unit})",
-                         type(value).__name__ if not isinstance(value, (str,)) else value)
+                         value if isinstance(value, str) else kind(value))
     v = float(value)
     if not math.isfinite(v) or not spec.lo <= v <= spec.hi:
         raise InputError(spec.name, f"a number from {_fmt(spec.lo)} to {_fmt(spec.hi)} ({spec.unit})", value)
@@ -234,7 +255,7 @@ class Params:
             return params
         if isinstance(params, dict):
             return cls(**params)
-        raise InputError("params", "None, a Params or a dict of parameter values", type(params).__name__)
+        raise InputError("params", "None, a Params or a dict of parameter values", kind(params))
 
     def __getattr__(self, name):
         try:

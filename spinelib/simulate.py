@@ -34,7 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import InputError
-from .params import Params
+from .params import Params, Shown, kind
 from .scenarios import CATEGORY_COLUMNS, PLAN_COLUMNS, SCENARIOS, _scenario, scenarios
 
 __all__ = ["simulate", "scenarios", "SimulationResult", "Draws", "draw_people", "make_draws", "run_model",
@@ -59,8 +59,7 @@ _BLOCK_CELLS = 2_000_000  # person-days per block of the day loop
 # --- input checks ----------------------------------------------------------------------------
 def _whole(value, name, lo, hi):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise InputError(name, f"a whole number from {lo:,} to {hi:,}", type(value).__name__
-                         if not isinstance(value, str) else value)
+        raise InputError(name, f"a whole number from {lo:,} to {hi:,}", value if isinstance(value, str) else kind(value))
     if isinstance(value, (float, np.floating)) and not (math.isfinite(value) and float(value).is_integer()):
         raise InputError(name, f"a whole number from {lo:,} to {hi:,}", value)
     if not lo <= value <= hi:
@@ -86,10 +85,10 @@ def _check_seed(seed):
 def plan_arrays(plan: pd.DataFrame, days: int | None, params: Params) -> dict:
     """Validated per-day arrays (float64) from a plan DataFrame; ``days`` rows are used."""
     if not isinstance(plan, pd.DataFrame):
-        raise InputError("plan", "a DataFrame with the columns of Routine.daily_plan", type(plan).__name__)
+        raise InputError("plan", "a DataFrame with the columns of Routine.daily_plan", kind(plan))
     missing = [c for c in PLAN_COLUMNS if c not in plan.columns]
     if missing:
-        raise InputError("plan", "a DataFrame with columns " + ", ".join(PLAN_COLUMNS), "missing " + missing[0])
+        raise InputError("plan", "a DataFrame with columns " + ", ".join(PLAN_COLUMNS), Shown("missing " + missing[0]))
     if days is None:
         days = _check_days(len(plan))
     if len(plan) < days:
@@ -100,7 +99,7 @@ def plan_arrays(plan: pd.DataFrame, days: int | None, params: Params) -> dict:
         try:
             v = pd.to_numeric(plan[col], errors="raise").to_numpy(dtype=float)
         except (ValueError, TypeError):
-            raise InputError(f"plan.{col}", f"numbers from {lo:g} to {hi:g}", "a non-number") from None
+            raise InputError(f"plan.{col}", f"numbers from {lo:g} to {hi:g}", Shown("a non-number")) from None
         bad = ~np.isfinite(v) | (v < lo) | (v > hi)
         if bad.any():
             raise InputError(f"plan.{col}", f"numbers from {lo:g} to {hi:g}", v[bad][0])
@@ -146,8 +145,7 @@ def _resolve(what, days, params):
     if hasattr(what, "daily_plan") and callable(what.daily_plan):
         d = 84 if days is None else _check_days(days)
         return plan_arrays(what.daily_plan(d), d, params), params, "routine"
-    raise InputError("what", "a scenario name, a routine (with .daily_plan) or a plan DataFrame",
-                     type(what).__name__)
+    raise InputError("what", "a scenario name, a routine (with .daily_plan) or a plan DataFrame", kind(what))
 
 
 # --- random draws ----------------------------------------------------------------------------
@@ -560,7 +558,7 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     else:
         arr = np.asarray(uniforms)
         if arr.shape != (days, n):
-            raise InputError("uniforms", f"an array of shape ({days}, {n})", arr.shape)
+            raise InputError("uniforms", f"an array of shape ({days}, {n})", Shown(str(arr.shape)))
         arr = arr.astype(dtype, copy=False)
         sources = [np.ascontiguousarray(arr[:, c0:c1]) for c0, c1 in chunks]
     nthreads = threads if threads is not None else min(2, os.cpu_count() or 1)
