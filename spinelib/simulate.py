@@ -227,7 +227,7 @@ def acwr_multiplier(acwr, params=None):
     """Flare-hazard multiplier for an acute:chronic ratio: ``exp(beta * max(0, acwr - threshold))``.
 
     >>> [round(float(x), 2) for x in acwr_multiplier([1.0, 1.5, 2.0])]
-    [1.0, 1.5, 4.17]
+    [1.0, 1.5, 4.18]
     """
     p = Params.coerce(params)
     a = np.asarray(acwr, dtype=float)
@@ -700,7 +700,7 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
     ``params``: None, a :class:`~spinelib.params.Params` or a dict of overrides.
 
     >>> r = simulate("no_exercise", people=50, days=14, seed=3)
-    >>> r.people["sessions"].sum(), bool(r.people["adherence"].isna().all())
+    >>> int(r.people["sessions"].sum()), bool(r.people["adherence"].isna().all())
     (0, True)
     """
     people = _check_people(people)
