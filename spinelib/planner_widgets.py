@@ -230,8 +230,11 @@ def ladder_frame(category: str = "structured_load", catalogue: pd.DataFrame | No
     roots = sub[sub["regression_id"].isna() | (sub["regression_id"] == "")]
     rows = []
     by_id = cat.set_index("id")
-    for li, root in enumerate(sorted(roots["id"], key=lambda i: (by_id.at[i, "load_level"], i))):
-        for rung, ex in enumerate(ladder(root, cat)):
+    chains = {root: ladder(root, cat) for root in roots["id"]}
+    # ladders of two or more rungs first, then the stand-alone exercises, each by load level
+    order = sorted(chains, key=lambda i: (len(chains[i]) < 2, by_id.at[i, "load_level"], i))
+    for li, root in enumerate(order):
+        for rung, ex in enumerate(chains[root]):
             r = by_id.loc[ex]
             rows.append({"ladder": li + 1, "rung": rung + 1, "id": ex, "name": r["name"],
                          "load_level": int(r["load_level"]), "position": r["position"],
@@ -242,30 +245,46 @@ def ladder_frame(category: str = "structured_load", catalogue: pd.DataFrame | No
 
 
 def ladder_plot(frame: pd.DataFrame, *, title: str | None = None, figsize=None):
-    """The load ladders drawn level by level: one column per ladder, one box per rung at its load level."""
+    """The load ladders drawn level by level.
+
+    One column per ladder of two or more rungs (a grey rail with a dot per rung at its load
+    level, labelled with the name and dosage), and a last column with the stand-alone exercises
+    of the category, grouped by load level.
+    """
     import matplotlib.pyplot as plt
 
     from .plots import COLORS
 
-    n = int(frame["ladder"].max()) if len(frame) else 1
-    fig, ax = plt.subplots(figsize=figsize or (max(6.4, 2.3 * n), 4.6), layout="constrained")
-    for li, g in frame.groupby("ladder"):
-        x = li - 1
-        g = g.sort_values("rung")
+    sizes = frame.groupby("ladder")["rung"].transform("size") if len(frame) else pd.Series(dtype=int)
+    multi = frame[sizes >= 2]
+    single = frame[sizes < 2]
+    ladders = list(dict.fromkeys(multi["ladder"]))
+    ncol = len(ladders) + (1 if len(single) else 0)
+    fig, ax = plt.subplots(figsize=figsize or (max(6.4, 3.1 * ncol), 4.4), layout="constrained")
+
+    def short(text, n=30):
+        return text if len(text) <= n else text[:n - 2] + "..."
+
+    for x, li in enumerate(ladders):
+        g = multi[multi["ladder"] == li].sort_values("rung")
         ax.plot([x] * len(g), g["load_level"], color="#bbbbbb", lw=6, zorder=1, solid_capstyle="round")
         for r in g.itertuples():
-            c = COLORS[(r.load_level - 1) % len(COLORS)]
-            ax.scatter([x], [r.load_level], s=120, color=c, zorder=2)
-            label = r.name if len(r.name) <= 26 else r.name[:24] + "..."
-            ax.annotate(f"{label}\n{r.dosage}", (x, r.load_level), xytext=(8, 0), textcoords="offset points",
-                        va="center", fontsize=7.5)
-    ax.set_xlim(-0.4, n - 0.1 + 0.6)
-    ax.set_ylim(0.5, 5.6)
+            ax.scatter([x], [r.load_level], s=110, color=COLORS[(r.load_level - 1) % len(COLORS)], zorder=2)
+            ax.annotate(f"{short(r.name)}\n{short(r.dosage)}", (x, r.load_level), xytext=(9, 0),
+                        textcoords="offset points", va="center", fontsize=7.5)
+    if len(single):
+        x = len(ladders)
+        for lvl, g in single.groupby("load_level"):
+            ax.scatter([x] * 1, [lvl], s=110, color=COLORS[(int(lvl) - 1) % len(COLORS)], marker="s", zorder=2)
+            names = [short(n, 26) for n in g["name"]]
+            ax.annotate("\n".join(names), (x, lvl), xytext=(9, 0), textcoords="offset points", va="center",
+                        fontsize=7)
+    ax.set_xlim(-0.3, ncol - 0.15)
+    ax.set_ylim(0.4, 5.6)
     ax.set_yticks(range(1, 6))
-    ax.set_xticks(range(n))
-    ax.set_xticklabels([f"ladder {i + 1}" for i in range(n)])
+    ax.set_xticks(range(ncol))
+    ax.set_xticklabels([f"ladder {li}" for li in ladders] + (["stand-alone"] if len(single) else []))
     ax.set_ylabel("load level (1 = lightest, 5 = heaviest)")
-    ax.set_xlabel("")
     ax.grid(axis="x", visible=False)
     ax.set_title(title or "the load ladder: each rung is one step up")
     return fig
