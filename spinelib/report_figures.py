@@ -331,8 +331,10 @@ def compare_outcomes(people_a: pd.DataFrame, people_b: pd.DataFrame, outcomes=No
     return pd.DataFrame(rows)
 
 
-def _fmt(o, v) -> str:
-    return f"{v:.0%}" if o == "adherence" else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+def _fmt(o, v, diff: bool = False) -> str:
+    if o == "adherence":
+        return f"{v * 100:+.0f} points" if diff else f"{v:.0%}"
+    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
 def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
@@ -345,7 +347,7 @@ def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
             f"<tr><td>{html.escape(name)}</td>"
             f"<td>{_fmt(r.outcome, r.mean_a)} ({_fmt(r.outcome, r.lo_a)} to {_fmt(r.outcome, r.hi_a)})</td>"
             f"<td>{_fmt(r.outcome, r.mean_b)} ({_fmt(r.outcome, r.lo_b)} to {_fmt(r.outcome, r.hi_b)})</td>"
-            f"<td>{_fmt(r.outcome, r.diff)} ({_fmt(r.outcome, r.diff_lo)} to {_fmt(r.outcome, r.diff_hi)})</td>"
+            f"<td>{_fmt(r.outcome, r.diff, True)} ({_fmt(r.outcome, r.diff_lo, True)} to {_fmt(r.outcome, r.diff_hi, True)})</td>"
             f"<td>{verdict}</td></tr>")
     a, b = html.escape(label_a), html.escape(label_b)
     return _HTML('<section id="outcomes"><h2>Outcomes with 95% intervals</h2>'
@@ -380,15 +382,15 @@ def plain_summary(cmp: pd.DataFrame, label_a: str, label_b: str, people: int):
         name = OUTCOMES.get(r.outcome, (r.outcome,))[0].split(" (")[0].lower()
         if not r.real:
             lines.append(f"- **{name.capitalize()}**: the two scenarios cannot be told apart at this cohort size "
-                         f"(difference {_fmt(r.outcome, r.diff)}, 95% interval {_fmt(r.outcome, r.diff_lo)} to "
-                         f"{_fmt(r.outcome, r.diff_hi)} includes zero).")
+                         f"(difference {_fmt(r.outcome, r.diff, True)}, 95% interval {_fmt(r.outcome, r.diff_lo, True)} to "
+                         f"{_fmt(r.outcome, r.diff_hi, True)} includes zero).")
             continue
         b_higher = r.diff > 0
         better = (not b_higher) if r.outcome in LOWER_IS_BETTER else b_higher
         winner = label_b if better else label_a
         lines.append(f"- **{name.capitalize()}**: a real difference in favour of **{winner}** "
-                     f"({label_b} minus {label_a} = {_fmt(r.outcome, r.diff)}, 95% interval "
-                     f"{_fmt(r.outcome, r.diff_lo)} to {_fmt(r.outcome, r.diff_hi)}).")
+                     f"({label_b} minus {label_a} = {_fmt(r.outcome, r.diff, True)}, 95% interval "
+                     f"{_fmt(r.outcome, r.diff_lo, True)} to {_fmt(r.outcome, r.diff_hi, True)}).")
     lines.append("\n\"Real\" here means larger than the chance variation of a simulated cohort this size; it says "
                  "nothing about whether the difference matters to a person, and the model is a teaching model, "
                  "not a trial.")

@@ -414,7 +414,7 @@ th, td { border: 1px solid var(--rule); padding: .28rem .5rem; text-align: left;
 thead th { background: #eef2f5; }
 tbody tr:nth-child(even) { background: #f8fafb; }
 td ul { margin: 0; padding-left: 1.1rem; }
-tr, img, figure, .keep, .callout, .note, table.week, table.audit, table.projection, table.parameters, table.outcomes
+tr, img, figure, .keep, .callout, .note, section#outcomes, section#audit, section#red-flags, table.week, table.audit, table.projection, table.parameters, table.outcomes
   { break-inside: avoid; page-break-inside: avoid; }
 table.plan { width: 100%; }
 table.plan td:first-child { width: 24%; } table.plan td:nth-child(2) { width: 18%; }
