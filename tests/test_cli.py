@@ -130,3 +130,19 @@ def test_report_and_papermill_cli_on_template(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == 0, p.stderr[-2000:]
     assert "Your day plan" in nb_out.read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["batch", "personal-plan", "x.csv", "--jobs", "abc"], "error: Invalid value for '--jobs' / '-j': 'abc' is not a valid integer."),
+    (["batch", "personal-plan", "x.csv", "--jobs", "0"], "error: jobs: must be a whole number from 1 to 64 (got 0)"),
+    (["report", "personal-plan", "-p", "weeks"], "error: Option '-p' requires 2 arguments."),
+    (["report"], "error: report: give a template name (personal-plan, scenario-comparison) or --list"),
+    (["report", "nope"], "error: template: must be one of personal-plan, scenario-comparison or the path of a .ipynb template (got 'nope')"),
+])
+def test_usage_errors_are_one_line(monkeypatch, tmp_path, args, message):
+    "cli: usage errors too are one line on stderr with exit status 2"
+    _no_kernel(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("name\nAna\n")
+    r = CliRunner().invoke(cli.main, args)
+    assert r.exit_code == 2 and r.output.strip() == message, r.output
