@@ -231,8 +231,6 @@ class Params:
     ``p.replace(**changes)`` returns a new set; ``p.to_dict()`` a plain dict.
     """
 
-    __slots__ = ("_values",)
-
     def __init__(self, **values):
         unknown = sorted(set(values) - set(_BY_NAME))
         if unknown:
@@ -244,7 +242,8 @@ class Params:
             raise InputError("acute_days", "shorter than chronic_days", vals["acute_days"])
         if vals["tau_fatigue"] >= vals["tau_capacity"]:
             raise InputError("tau_fatigue", "shorter than tau_capacity", vals["tau_fatigue"])
-        object.__setattr__(self, "_values", vals)
+        # plain instance attributes: reading p.flare_hazard in a loop is an ordinary lookup
+        object.__setattr__(self, "__dict__", dict(vals))
 
     @classmethod
     def coerce(cls, params) -> "Params":
@@ -257,14 +256,15 @@ class Params:
             return cls(**params)
         raise InputError("params", "None, a Params or a dict of parameter values", kind(params))
 
-    def __getattr__(self, name):
-        try:
-            return object.__getattribute__(self, "_values")[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def _values(self) -> dict:
+        return self.__dict__
 
     def __setattr__(self, name, value):
         raise AttributeError("Params is immutable: use .replace(...)")
+
+    def __delattr__(self, name):
+        raise AttributeError("Params is immutable")
 
     def replace(self, **changes) -> "Params":
         return Params(**{**self._values, **changes})

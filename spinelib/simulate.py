@@ -132,13 +132,19 @@ def _cached_plan(name: str, days: int) -> pd.DataFrame:
     return SCENARIOS[name].plan(days)
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_arrays(name: str, days: int, sitting_hours: float) -> dict:
+    # plan_arrays reads only sitting_hours from the parameters; the arrays are never modified
+    return plan_arrays(_cached_plan(name, days), days, Params(sitting_hours=sitting_hours))
+
+
 def _resolve(what, days, params):
     """(plan arrays, params, label) for a scenario name, a routine or a plan DataFrame."""
     if isinstance(what, str):
         sc = _scenario(what)
         p = params.replace(**sc.params) if sc.params else params
         d = 84 if days is None else _check_days(days)
-        return plan_arrays(_cached_plan(what, d), d, p), p, what
+        return _cached_arrays(what, d, p.sitting_hours), p, what
     if isinstance(what, pd.DataFrame):
         d = None if days is None else _check_days(days)
         return plan_arrays(what, d, params), params, "plan"
@@ -601,15 +607,16 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     K0 = persons["capacity0"].astype(float)
     S0 = persons["sens0"].astype(float)
     people = {
+        "sessions": end["sessions"].astype(int), "planned": np.full(n, n_planned),
+        "flares": end["flares"].astype(int), "flare_days": end["flare_days"].astype(int),
+        "decliner": persons["decliner"] > 0,
         "pain0": P0, "pain_end": end["pain_tail"], "pain_change": end["pain_tail"] - P0,
         "adherence": end["sessions"] / n_planned if n_planned else nan,
         "adherence_early": end["early"] / n_early if n_early else nan,
         "adherence_late": end["late"] / n_late if n_late else nan,
-        "sessions": end["sessions"].astype(int), "planned": np.full(n, n_planned),
-        "flares": end["flares"].astype(int), "flare_days": end["flare_days"].astype(int),
         "habit": end["habit"].astype(float), "capacity": K0 + end["capacity_gain"],
         "capacity_gain": end["capacity_gain"].astype(float), "sensitivity": end["sensitivity"].astype(float),
-        "sensitivity_change": end["sensitivity"] - S0, "decliner": persons["decliner"] > 0,
+        "sensitivity_change": end["sensitivity"] - S0,
     }
     daily = {"day": np.arange(days), "planned": planned}
     means = sums / n
@@ -673,6 +680,27 @@ class SimulationResult:
         return out
 
 
+def _frame(columns: dict, index_name: str | None = None) -> pd.DataFrame:
+    """A DataFrame from equal-length arrays: the leading non-float columns, then one float block.
+
+    Building the float columns as a single 2-D block is several times quicker than a dict of
+    columns, which matters for the one-person runs behind a slider.
+    """
+    names = list(columns)
+    lead = []
+    for k in names:
+        if np.asarray(columns[k]).dtype.kind == "f":
+            break
+        lead.append(k)
+    rest = names[len(lead):]
+    df = pd.DataFrame(np.column_stack([np.asarray(columns[k], dtype=float) for k in rest]), columns=rest)
+    for i, k in enumerate(lead):
+        df.insert(i, k, columns[k])
+    if index_name:
+        df.index.name = index_name
+    return df
+
+
 def ci95(values) -> tuple[float, float, float]:
     """Mean and normal-approximation 95% confidence interval of the mean (NaNs ignored).
 
@@ -717,11 +745,9 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
     root, gens = _generators(seed, people)
     persons = draw_people(root, people, params)
     daily, ppl, traj = run_model(plan, persons, gens, params, full=bool(full))
-    people_df = pd.DataFrame(ppl)
-    people_df.index.name = "person"
     return SimulationResult(
         what=label, people_n=people, days=days, seed=seed, params=params,
-        daily=pd.DataFrame(daily), people=people_df,
+        daily=_frame(daily), people=_frame(ppl, index_name="person"),
         trajectories=pd.DataFrame(traj) if traj is not None else None, plan=plan,
     )
 

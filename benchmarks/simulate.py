@@ -1,0 +1,157 @@
+"""Benchmark the adherence and progression simulator; every figure is measured in this one run.
+
+    .venv/bin/python benchmarks/simulate.py            # all figures
+    .venv/bin/python benchmarks/simulate.py --quick    # fewer repeats
+
+Prints, with the targets of issue 3:
+
+* person-days per second for 100,000 people x 365 days in summary mode (``simulate`` end to
+  end: draws, day loop, summaries, DataFrames; median of the repeats, best shown too);
+* peak memory of that run, as the maximum resident set size of a fresh subprocess
+  (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, interpreter and imports included), and
+  the peak of Python-tracked allocations in this process (``tracemalloc``, numpy included);
+* the time for one person x 84 days (what a slider pays): the median of many calls;
+* the speed of the vectorized model against the plain-Python reference on the same draws.
+
+The machine is shared, so the load average is printed next to the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+sim = importlib.import_module("spinelib.simulate")  # the module (spinelib.simulate is also the function's name)
+from spinelib._reference import run_reference  # noqa: E402
+from spinelib.params import Params  # noqa: E402
+
+BIG_PEOPLE, BIG_DAYS = 100_000, 365
+TARGETS = {"big_s": 1.5, "slider_ms": 5.0, "ratio": 20.0, "peak_mb": 2048.0}
+
+CHILD = f"""
+import resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from spinelib.simulate import simulate
+t = time.perf_counter()
+r = simulate("gentle_daily", people={BIG_PEOPLE}, days={BIG_DAYS}, seed=1)
+print(time.perf_counter() - t)
+"""
+
+
+def big_run(repeats: int, threads: int | None = None) -> list[float]:
+    """Seconds for simulate('gentle_daily', 100,000 people, 365 days), summary mode."""
+    out = []
+    for k in range(repeats):
+        t = time.perf_counter()
+        if threads is None:
+            sim.simulate("gentle_daily", people=BIG_PEOPLE, days=BIG_DAYS, seed=k)
+        else:  # the same work with a fixed number of threads (for the comparison line)
+            p = Params()
+            plan = sim.plan_arrays(sim._cached_plan("gentle_daily", BIG_DAYS), BIG_DAYS, p)
+            root, gens = sim._generators(k, BIG_PEOPLE)
+            sim.run_model(plan, sim.draw_people(root, BIG_PEOPLE, p), gens, p, threads=threads)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def peak_memory_subprocess() -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of the big run in a fresh Python process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    res = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(after, before) / 1024.0, float(res.stdout.strip())
+
+
+def peak_memory_tracemalloc() -> float:
+    """Peak MB of allocations tracked by tracemalloc (numpy's included) during the big run."""
+    tracemalloc.start()
+    sim.simulate("gentle_daily", people=BIG_PEOPLE, days=BIG_DAYS, seed=0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def slider(calls: int) -> list[float]:
+    """Seconds per call of simulate('gentle_daily', people=1, days=84)."""
+    sim.simulate("gentle_daily", people=1, days=84, seed=0)  # warm the plan cache
+    out = []
+    for k in range(calls):
+        t = time.perf_counter()
+        sim.simulate("gentle_daily", people=1, days=84, seed=k)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def against_reference(people: int, days: int = 84) -> tuple[float, float]:
+    """(vectorized seconds, reference seconds) on the same draws, gentle_daily."""
+    p = Params()
+    plan = sim.plan_arrays(sim._cached_plan("gentle_daily", days), days, p)
+    d = sim.make_draws(people, days, seed=3, params=p)
+    vec = []
+    for _ in range(5):
+        t = time.perf_counter()
+        sim.run_model(plan, d.persons, d.uniforms, p, engine="vector")
+        vec.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    run_reference(plan, d.persons, d.uniforms, p)
+    ref = time.perf_counter() - t
+    return statistics.median(vec), ref
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark spinelib's simulator")
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = ap.parse_args(argv)
+    repeats, calls, ref_people = (2, 50, 300) if args.quick else (5, 300, 1000)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"numpy {np.__version__}, load average {os.getloadavg()[0]:.2f} (shared machine)")
+    big = big_run(repeats)
+    med = statistics.median(big)
+    one_thread = big_run(max(2, repeats // 2), threads=1)
+    rss_mb, child_s = peak_memory_subprocess()
+    traced_mb = peak_memory_tracemalloc()
+    sl = slider(calls)
+    vec_s, ref_s = against_reference(ref_people)
+    ratio = ref_s / vec_s
+    pd_rate = BIG_PEOPLE * BIG_DAYS / med
+
+    def mark(ok):
+        return "meets target" if ok else "MISSES target"
+
+    print(f"load average now {os.getloadavg()[0]:.2f}")
+    print()
+    print(f"100,000 people x 365 days, summary mode (simulate end to end, {repeats} runs)")
+    print(f"  median {med:.2f} s = {pd_rate / 1e6:.1f} M person-days/s; best {min(big):.2f} s = "
+          f"{BIG_PEOPLE * BIG_DAYS / min(big) / 1e6:.1f} M/s   target <= {TARGETS['big_s']} s (>= 25 M/s): "
+          f"{mark(med <= TARGETS['big_s'])}")
+    print(f"  model only, one thread: median {statistics.median(one_thread):.2f} s, best {min(one_thread):.2f} s; "
+          f"fresh process: {child_s:.2f} s")
+    print(f"peak memory of that run: {rss_mb:.0f} MB max RSS of a fresh process (imports included); "
+          f"{traced_mb:.0f} MB peak traced allocations   target < {TARGETS['peak_mb']:.0f} MB: "
+          f"{mark(rss_mb < TARGETS['peak_mb'])}")
+    print(f"1 person x 84 days: median {statistics.median(sl) * 1e3:.2f} ms over {calls} calls "
+          f"(p90 {np.percentile(sl, 90) * 1e3:.2f} ms)   target <= {TARGETS['slider_ms']} ms: "
+          f"{mark(statistics.median(sl) * 1e3 <= TARGETS['slider_ms'])}")
+    print(f"  (up to {sim.SCALAR_PEOPLE} people simulate() runs the plain-Python loop: no numpy per-call overhead)")
+    print(f"vectorized vs plain-Python reference, {ref_people} people x 84 days, same draws: "
+          f"{vec_s * 1e3:.1f} ms vs {ref_s:.2f} s = {ratio:.0f}x   target >= {TARGETS['ratio']:.0f}x: "
+          f"{mark(ratio >= TARGETS['ratio'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
