@@ -178,12 +178,16 @@ def ladder(progression: pd.DataFrame):
                  f'{table(df, css_class="ladder")}</section>')
 
 
+def _ids_html(ids) -> str:
+    return ", ".join(f'<span class="nowrap">{html.escape(str(i))}</span>' for i in ids)
+
+
 def audit_table(audit: pd.DataFrame):
     """The five-insight audit as a table with coloured pass/warn/fail."""
     rows = "".join(
         f"<tr><td>{int(r.insight)}. {html.escape(r.title)}</td>"
         f'<td class="status-{html.escape(r.status)}">{html.escape(r.status)}</td>'
-        f"<td>{html.escape(r.reason)}</td><td>{html.escape(', '.join(r.evidence))}</td></tr>"
+        f"<td>{html.escape(r.reason)}</td><td>{_ids_html(r.evidence)}</td></tr>"
         for r in audit.itertuples())
     verdict = ("passes: no insight fails" if not (audit["status"] == "fail").any()
                else "does not pass: at least one insight fails")

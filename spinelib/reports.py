@@ -424,6 +424,7 @@ img { max-width: 100%; height: auto; display: block; margin: .4rem 0 1rem; }
 pre { white-space: pre-wrap; font-size: .85rem; }
 .output_stderr, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { display: none; }
 table.parameters th { white-space: nowrap; background: #f4f6f8; }
+.nowrap { white-space: nowrap; }
 .meta { color: var(--muted); font-size: .9rem; }
 .callout { border-left: 5px solid var(--accent); background: #eef5f9; padding: .7rem 1rem; margin: 1rem 0; }
 .callout.referral { border-color: var(--bad); background: #fbeeee; font-size: 1.05rem; }
