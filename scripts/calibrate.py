@@ -3,7 +3,9 @@
 Run from the repository root:
 
     .venv/bin/python scripts/calibrate.py            # fit and print
-    .venv/bin/python scripts/calibrate.py --write    # ... and write the fitted defaults into spinelib/params.py
+    .venv/bin/python scripts/calibrate.py --write    # ... write the fitted defaults into spinelib/params.py
+                                                     #     and regenerate the tables of docs/model.md
+    .venv/bin/python scripts/calibrate.py --docs     # only regenerate the tables of docs/model.md
 
 Every fit uses scipy.optimize on simulations with a fixed seed (common random numbers),
 so the result is reproducible. What is fitted, to what, in this order:
@@ -163,15 +165,78 @@ def write_defaults(fitted: dict, path=ROOT / "spinelib" / "params.py") -> None:
     path.write_text(text, encoding="utf-8")
 
 
+DOC = ROOT / "docs" / "model.md"
+
+
+def _fill(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    i, j = text.index(start) + len(start), text.index(end)
+    return text[:i] + "\n" + body.rstrip() + "\n" + text[j:]
+
+
+def doc_tables() -> dict:
+    """The generated tables of docs/model.md: parameters, calibration, scenario results."""
+    from spinelib.params import param_table
+    from spinelib.simulate import ci95, scenarios
+
+    rows = ["| parameter | symbol | default | range | unit | evidence | meaning |", "|---|---|---|---|---|---|---|"]
+    for _, r in param_table().iterrows():
+        d = r["default"]
+        default = str(d) if isinstance(d, bool) else f"{d:g}"
+        rng = "on / off" if isinstance(d, bool) else f"{r['lo']:g} – {r['hi']:g}"
+        sym = f"${r['symbol']}$" if r["symbol"] else ""
+        fit = " *(fitted)*" if r["fitted"] else ""
+        rows.append(f"| `{r['name']}` | {sym} | {default}{fit} | {rng} | {r['unit']} | "
+                    f"{r['evidence'].replace(';', ', ')} | {r['meaning']} |")
+    params = "\n".join(rows)
+
+    rep = calibration_report()
+    rows = ["| target | evidence | wanted | model (defaults, 4,000 people, seed 0) | tolerance in tests |",
+            "|---|---|---|---|---|"]
+    for _, x in rep.iterrows():
+        rows.append(f"| {x['measured']} | {x['evidence'].replace(';', ', ')} | {x['wanted']:g} | {x['model']:.3g} | "
+                    f"±{x['tolerance']:g} |")
+    cal = "\n".join(rows)
+
+    rows = ["| scenario | pain change (0-100) | adherence | flares | habit | capacity gain | sensitivity change |",
+            "|---|---|---|---|---|---|---|"]
+    for name in scenarios():
+        pp = simulate(name, people=2000, days=84, seed=0).people
+
+        def cell(col, digits=2):
+            m, lo, hi = ci95(pp[col])
+            return "–" if np.isnan(m) else f"{m:.{digits}f} ({lo:.{digits}f} to {hi:.{digits}f})"
+
+        rows.append(f"| `{name}` | {cell('pain_change', 1)} | {cell('adherence')} | {cell('flares')} | {cell('habit')} | "
+                    f"{cell('capacity_gain')} | {cell('sensitivity_change', 3)} |")
+    return {"params": params, "calibration": cal, "scenarios": "\n".join(rows)}
+
+
+def write_docs(path=DOC) -> None:
+    text = path.read_text(encoding="utf-8")
+    for name, body in doc_tables().items():
+        text = _fill(text, name, body)
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="write the fitted defaults into spinelib/params.py")
+    ap.add_argument("--write", action="store_true",
+                    help="write the fitted defaults into spinelib/params.py and the tables of docs/model.md")
+    ap.add_argument("--docs", action="store_true", help="only regenerate the tables of docs/model.md")
     args = ap.parse_args(argv)
+    if args.docs:
+        write_docs()
+        print(f"tables written to {DOC}")
+        return 0
     fitted = calibrate()
     print("\nfitted:", fitted)
     if args.write:
         write_defaults(fitted)
         print("written to spinelib/params.py")
+        # a fresh process reads the new defaults
+        import subprocess
+        subprocess.run([sys.executable, __file__, "--docs"], check=True)
     report = calibration_report(Params(**fitted))
     with np.printoptions(precision=4):
         print(report[["target", "evidence", "wanted", "model", "tolerance", "within"]].to_string(index=False))

@@ -102,8 +102,9 @@ PARAMS: tuple[Param, ...] = (
        "extra fatigue from load above readiness", r"\omega"),
     _p("overload_flare", 1.0, 0.0, 2.0, "log hazard per overload unit", "I4-10;Z4",
        "extra flare hazard from load above readiness on the day", r"\beta_o"),
-    _p("readiness_floor", 0.5, 0.1, 1.0, "load levels", "assumption", "lowest readiness (avoids division by zero)",
-       r"R_{\min}"),
+    _p("readiness_floor", 0.5, 0.1, 1.0, "fraction of baseline capacity", "assumption",
+       "lowest readiness, as a share of the person's baseline capacity (fatigue cannot push it lower)",
+       r"r_{\min}"),
     # --- sensitivity --------------------------------------------------------------------------
     _p("sens0_mean", 0.5, 0.1, 0.9, "0-1", "assumption", "mean baseline sensitivity (protective guarding)",
        r"\bar\Sigma_0"),

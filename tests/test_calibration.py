@@ -57,3 +57,17 @@ def test_fitted_parameters_are_marked_and_the_script_reproduces_the_closed_form_
     nat = cal.fit_natural_course(p)
     assert nat == {"natural_plateau": p.natural_plateau, "natural_tau": p.natural_tau}
     assert cal.fit_acwr(p) == {"acwr_beta": p.acwr_beta}
+
+
+def test_model_page_lists_every_parameter_and_the_teaching_statement():
+    """docs/model.md: every parameter with its default, the equations in LaTeX, 'teaching model, not a clinical prediction'"""
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert "teaching model, not a clinical prediction" in text
+    assert "What the model leaves out" in text
+    assert text.count("$$") >= 30
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| `")}
+    for p in PARAMS:
+        row = rows.get(f"`{p.name}`")
+        assert row is not None, p.name
+        default = str(p.default) if isinstance(p.default, bool) else f"{p.default:g}"
+        assert f"| {default}" in row, (p.name, row)
