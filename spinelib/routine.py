@@ -542,6 +542,7 @@ def _calm_first(categories) -> bool:
 
 
 # ----- the builder --------------------------------------------------------------------------
+LONG_SESSION_CAP = 30  # minutes per session when there are only one or two session days a week
 # most items of one category per slot, so a bigger budget brings fuller drills, not clutter
 CAPS = {
     "morning": {"down_regulation": 1, "transition": 1, "micro_strength": 3, "structured_load": 1},
@@ -592,6 +593,12 @@ def build_routine(profile=None):
               if r["position"] in prof.positions and set(r["equipment"]) <= prof.available_equipment]
     max_load = max(1, prof.load_stage - (1 if prof.irritability == "high" else 0))
     budget = float(prof.minutes_per_day)
+    notes = []
+    if prof.days_per_week <= 2 and budget > LONG_SESSION_CAP:
+        # one or two long sessions a week is the pattern insight 5 warns against
+        budget = float(LONG_SESSION_CAP)
+        notes.append(f"With {prof.days_per_week} session day(s) a week, sessions are kept to {LONG_SESSION_CAP} min; "
+                     "more days with short sessions work better than a few long ones.")
     chosen: dict[str, list] = {s: [] for s in SLOTS}
     used_ladders: set = set()
     total = 0.0
@@ -659,7 +666,6 @@ def build_routine(profile=None):
             progress |= take(category, slot, budget)
 
     slots = {s: tuple(sorted(chosen[s], key=lambda it: _RANK[it.category])) for s in SLOTS}
-    notes = []
     if not screen.complete:
         notes.append(screen.message)
     if total < budget - 2:
