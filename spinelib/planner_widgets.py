@@ -356,6 +356,18 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
     return fig
 
 
+def _tidy(summary: pd.DataFrame) -> pd.DataFrame:
+    """A summary table for display: the outcome as a column, and a dash where an outcome does not apply."""
+    t = summary.reset_index() if summary.index.name else summary
+    return t.replace({"nan (nan to nan)": "-"})
+
+
+def _left(html_text: str) -> str:
+    """Left-align table cells (JupyterLab right-aligns them, which scatters lists of cues)."""
+    return (html_text.replace("<td>", "<td style='text-align:left;vertical-align:top'>")
+            .replace("<th>", "<th style='text-align:left'>"))
+
+
 # ====================================================================== notebook 04
 class ProgressionPlanner(SpineWidget):
     """Progression planner: a routine at a start stage climbs the load ladder week by week.
@@ -372,7 +384,7 @@ class ProgressionPlanner(SpineWidget):
             "acute:chronic load ratio with the 0.8-1.3 band shaded.")
 
     def __init__(self, start_stage: int = 2, weeks: int = 12, step_every: int = 2, deload_every: int = 4,
-                 minutes_per_day: int = 20):
+                 minutes_per_day: int = 30):
         super().__init__()
         kw = dict(continuous_update=False, style={"description_width": "150px"},
                   layout=widgets.Layout(width="420px"))
@@ -402,9 +414,11 @@ class ProgressionPlanner(SpineWidget):
         daily = pd.concat([daily, acwr(daily["load"])], axis=1)
         settled = daily[daily["week"] >= 5] if weeks >= 5 else daily
         in_band = float(settled["acwr"].between(*ACWR_BAND).mean())
-        steps = (prog[prog["category"].isin(STRENGTH)].groupby("week")["step"].sum().diff().fillna(0) > 0)
+        weekly = prog[prog["category"].isin(STRENGTH)].groupby("week").agg(step=("step", "sum"), deload=("deload", "any"))
+        up = (weekly["step"].diff().fillna(0) > 0) & ~weekly["deload"] & ~weekly["deload"].shift(fill_value=False)
         return {"routine": routine, "progression": prog, "daily": daily, "in_band": in_band,
-                "max_acwr": float(daily["acwr"].max()), "step_weeks": [int(w) for w in steps[steps].index]}
+                "max_acwr": float(daily["acwr"].max()), "step_weeks": [int(w) for w in up[up].index],
+                "settings": {"start_stage": stage, "weeks": weeks, "step_every": step, "deload_every": deload}}
 
     def week_table(self, result=None) -> pd.DataFrame:
         """One row per week: the strengthening exercises (rung names), the load, easier or not."""
@@ -491,7 +505,7 @@ class LoadComparison(SimulationWidget):
             fig.axes[0].axhspan(*ACWR_BAND, color="#029e73", alpha=0.12, lw=0)
         self.show_figure(fig)
         self.show_frame(r["volume"])
-        self.show_frame(r["summary"].reset_index())
+        self.show_frame(_tidy(r["summary"]))
 
 
 def load_comparison(**kw) -> LoadComparison:
@@ -587,7 +601,7 @@ class AdherenceSimulator(SimulationWidget):
         self.show_text(f"{r['weekly_minutes']:g} planned minutes a week, {PATTERNS[r['pattern']]}; "
                        f"{r['people']} simulated people.")
         self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.4 * len(states), 3.0)))
-        self.show_frame(r["summary"].reset_index())
+        self.show_frame(_tidy(r["summary"]))
 
 
 def adherence_simulator(**kw) -> AdherenceSimulator:
@@ -782,7 +796,7 @@ class RoutineBuilder(SpineWidget):
         self.show_text(f"{routine.minutes:g} minutes a day on {routine.days_per_week} day(s) a week "
                        f"({routine.weekly_minutes:g} minutes a week)." + (" " + " ".join(notes) if notes else ""),
                        kind="info")
-        self._display(HTML(routine.to_html()))
+        self._display(HTML(_left(routine.to_html())))
         self._display(HTML("<b>Week</b>"))
         week = r["week"].copy()
         week["session"] = week["session"].map({True: "yes", False: "rest"})
@@ -948,7 +962,7 @@ class CohortProjection(SimulationWidget):
         states = available_states(r["results"], ("pain", "habit", "capacity"))
         self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.4 * len(states), 3.0),
                                       suptitle=f"{self.people} similar people over {r['weeks']} weeks"))
-        self.show_frame(r["summary"].reset_index())
+        self.show_frame(_tidy(r["summary"]))
 
 
 def cohort_projection(builder: RoutineBuilder, **kw) -> CohortProjection:

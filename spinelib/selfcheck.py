@@ -381,15 +381,15 @@ def _plan_checker(answer):
     if len(out):
         first = out.iloc[0]
         return False, (f"On day {int(first['day'])} (week {int(first['week'])}) the ratio is "
-                       f"{first['acwr']:.2f}, outside 0.8-1.3. Step up less often, or drop the easier weeks, "
-                       "which pull the ratio down and make the week after them a jump.")
+                       f"{first['acwr']:.2f}, outside 0.8-1.3. Step up less often, and let an easier week now and "
+                       "then give the month's average time to catch up.")
     return True, (f"From week 5 on every day stays inside 0.8-1.3 while the plan steps up in weeks "
                   f"{', '.join(map(str, res['step_weeks']))}: small, spaced steps are absorbed before the next one.")
 
 
 register("04-plan", "04", "Planner settings whose ratio stays inside 0.8-1.3 on every day from week 5 on, over at "
          "least 8 weeks with at least one step up: answer = planner.result",
-         hint="try stepping up every 3 weeks with no easier weeks")(_plan_checker)
+         hint="try stepping up every 3 weeks, with an easier week every 4th")(_plan_checker)
 
 register("04-caveat", "04", "True or False: studies have shown that keeping the acute:chronic ratio inside 0.8-1.3 "
          "prevents back-pain flares.")(

@@ -22,6 +22,23 @@ def _output_with(page, marker: str):
     return page.locator(".widget-output", has_text=re.compile(marker)).first
 
 
+def _images_painted(out):
+    """Wait until every plot image in the Output has loaded (so a screenshot shows it)."""
+    out.locator("img").first.wait_for(state="visible")
+    out.page.wait_for_function("els => els.every(i => i.complete && i.naturalWidth > 0)",
+                               arg=out.locator("img").element_handles())
+
+
+def _pinned(page, out):
+    """The same Output widget found by position, so it stays found when its text changes (e.g. to an error)."""
+    outputs = page.locator(".widget-output")
+    handle = out.element_handle()
+    for i in range(outputs.count()):
+        if outputs.nth(i).evaluate("(el, other) => el === other", handle):
+            return outputs.nth(i)
+    raise AssertionError("the Output widget went away")
+
+
 def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     """06 in JupyterLab: typing 25 minutes a day redraws the plan and the audit, and the projection follows."""
     page = lab_page.page
@@ -29,12 +46,13 @@ def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     lab_page.run_all()
     out = _output_with(page, r"rendered: minutes=\d+ items=")
     expect(out).to_contain_text("rendered: minutes=15 items=", timeout=RENDER_TIMEOUT)
+    out = _pinned(page, out)
     expect(out).to_contain_text("Five-insight audit")
     expect(out).to_contain_text("Morning stabilizers")
     lab_page.wait_idle()
     before = out.inner_text()
     audit_before = out.locator(".spinelib-audit").inner_text()
-    shot("before", show=out)
+    shot("before", show=out.locator(".spinelib-audit"))
 
     box = page.locator(".widget-text:has(.widget-label:text-is('minutes per day')) input").first
     box.scroll_into_view_if_needed()
@@ -51,7 +69,8 @@ def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     # the cohort projection further down follows the builder
     expect(_output_with(page, r"rendered: projection")).to_contain_text(
         "rendered: projection weeks=12 minutes=25", timeout=RENDER_TIMEOUT)
-    shot("after", show=out)
+    shot("after-plan", show=box)
+    shot("after-audit", show=out.locator(".spinelib-audit"))
 
     # a bad value a person could type: a clear message in the widget, never a traceback
     box.fill("0")
@@ -59,7 +78,7 @@ def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     expect(out).to_contain_text("error: minutes_per_day: must be a whole number of minutes from 5 to 60 (got 0)",
                                 timeout=RENDER_TIMEOUT)
     expect(out).not_to_contain_text("Traceback")
-    shot("bad-value", show=out)
+    shot("bad-value", show=box)
 
 
 def test_adherence_slider_redraws_the_plot(lab_page, shot):
@@ -74,7 +93,8 @@ def test_adherence_slider_redraws_the_plot(lab_page, shot):
     img = out.locator("img").first
     expect(img).to_be_visible()
     src_before = img.get_attribute("src")
-    shot("before", show=out)
+    _images_painted(out)
+    shot("before", show=img)
 
     slider = page.locator(".widget-slider:has(.widget-label:text-is('minutes per day'))").first
     handle = slider.locator(".noUi-handle").first
@@ -86,4 +106,5 @@ def test_adherence_slider_redraws_the_plot(lab_page, shot):
                                 timeout=RENDER_TIMEOUT)
     src_after = out.locator("img").first.get_attribute("src")
     assert src_after and src_after != src_before, "the plot did not change"
-    shot("after", show=out)
+    _images_painted(out)
+    shot("after", show=out.locator("img").first)
