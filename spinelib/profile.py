@@ -26,6 +26,9 @@ ALLOWED = {
 }
 
 
+_VOCAB = {"equipment": EQUIPMENT, "positions": POSITIONS, "goals": GOALS}
+
+
 def _listify(value):
     if value is None:
         return []
@@ -75,32 +78,17 @@ class Profile(BaseModel):
             return int(v.strip())
         return v
 
-    @field_validator("equipment", mode="before")
+    @field_validator("equipment", "positions", "goals", mode="before")
     @classmethod
-    def _equipment(cls, v):
+    def _vocabulary(cls, v, info):
+        allowed = _VOCAB[info.field_name]
         items = [str(x).strip().lower() for x in _listify(v)]
-        bad = [x for x in items if x not in EQUIPMENT]
+        if info.field_name == "positions":
+            items = [x.replace("_", "-") for x in items]
+        bad = [x for x in items if x not in allowed]
         if bad:
             raise ValueError(bad[0])
-        return tuple(sorted(set(items) - {"none"}, key=EQUIPMENT.index))
-
-    @field_validator("positions", mode="before")
-    @classmethod
-    def _positions(cls, v):
-        items = [str(x).strip().lower().replace("_", "-") for x in _listify(v)]
-        bad = [x for x in items if x not in POSITIONS]
-        if bad:
-            raise ValueError(bad[0])
-        return tuple(sorted(set(items), key=POSITIONS.index))
-
-    @field_validator("goals", mode="before")
-    @classmethod
-    def _goals(cls, v):
-        items = [str(x).strip().lower() for x in _listify(v)]
-        bad = [x for x in items if x not in GOALS]
-        if bad:
-            raise ValueError(bad[0])
-        return tuple(sorted(set(items), key=GOALS.index))
+        return tuple(sorted(set(items) - {"none"}, key=allowed.index))
 
     @field_validator("irritability", mode="before")
     @classmethod
