@@ -148,6 +148,9 @@ def _resolve(what, days, params):
     if isinstance(what, pd.DataFrame):
         d = None if days is None else _check_days(days)
         return plan_arrays(what, d, params), params, "plan"
+    if getattr(what, "is_referral", False) is True:
+        raise InputError("what", "a routine, not a red-flag referral (see a clinician before any programme)",
+                         Shown("a referral"))
     if hasattr(what, "daily_plan") and callable(what.daily_plan):
         d = 84 if days is None else _check_days(days)
         return plan_arrays(what.daily_plan(d), d, params), params, "routine"

@@ -144,6 +144,15 @@ def test_a_built_routine_runs():
     assert r.people["sessions"].max() <= int(plan["planned"].sum())
 
 
+def test_a_referral_is_never_simulated():
+    """simulate: a red-flag referral from build_routine gives a clear error, never a plan"""
+    from spinelib.routine import build_routine
+
+    referral = build_routine({"red_flags": {"saddle_numbness": "yes"}})
+    with pytest.raises(InputError, match="^what: must be a routine, not a red-flag referral"):
+        simulate(referral)
+
+
 def test_params_table_has_unit_default_range_and_evidence():
     """params: every parameter has a unit, a default inside its range and evidence ids"""
     t = param_table()
