@@ -224,9 +224,13 @@ def examples(out_dir, jobs, no_pdf, no_progress):
     """Build every example parameter set in data/examples as HTML and PDF."""
     from . import reports
 
-    df = reports.build_examples(out_dir, jobs=jobs, pdf=not no_pdf, progress=not no_progress)
+    pdf = not no_pdf and reports.chromium_available()
+    if not no_pdf and not pdf:
+        click.echo(f"warning: no Chromium at {reports.CHROMIUM}: building HTML only (Debian: apt-get install chromium)",
+                   err=True)
+    df = reports.build_examples(out_dir, jobs=jobs, pdf=pdf, progress=not no_progress)
     for r in df.itertuples():
-        extra = "" if no_pdf or r.status != "ok" else " (+ .pdf)"
+        extra = " (+ .pdf)" if pdf and r.status == "ok" else ""
         click.echo(f"{r.example}: {r.status} {r.output or r.message}{extra} [{r.seconds:.1f} s]")
     if (df["status"] != "ok").any():
         sys.exit(1)
