@@ -298,7 +298,6 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
     aS_S0 = S0 * aS
     keep_S = T(1.0 - 1.0 / p.sens_tau)
     eF, eG, eX = (T(math.exp(-1.0 / v)) for v in (p.tau_capacity, p.tau_fatigue, p.transition_tau))
-    kF, kG = T(p.k_capacity), T(p.k_capacity * p.fatigue_ratio)
     a_a, a_c = -math.expm1(-1.0 / p.acute_days), -math.expm1(-1.0 / p.chronic_days)
     life = p.life_load
     q_end = T(p.flare_end)
@@ -306,6 +305,12 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
     psup = T(p.supervised_adherence)
     c_minus_delta = cH - T(p.habit_decay)
     keep_H = T(1.0 - p.habit_decay)
+    neg_base = -mu  # decl * g - mu, for the adherence logit
+    g_now = 0.0
+    kG_over_kF = T(p.fatigue_ratio)
+    kG_omega = T(p.k_capacity * p.fatigue_ratio * p.overload_fatigue)
+    # flare log hazard: the sensitivity term beta (S - S0) is split into beta S and -beta S0 (per person)
+    logh_base = (logh0 - T(p.sens_flare_hazard) * S0).astype(dtype) if m2 else logh0
 
     F, G, H, X, fl, done, ons = (np.zeros(n, dtype) for _ in range(7))
     S = S0.copy()
@@ -340,18 +345,20 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     if cst["supervised"][t]:
                         pr = psup
                     elif m5:
-                        np.multiply(H, bH, out=t1)
-                        t1 += mu
-                        np.multiply(pain, bP, out=t2)
+                        g = cst["decline_time"][t]
+                        if g != g_now:  # -mu + decline, recomputed only while the decline is under way
+                            np.multiply(decl, T(g), out=neg_base)
+                            neg_base -= mu
+                            g_now = g
+                        # -z = bP pain - bH H + bJ flare + decl g - mu + length
+                        np.multiply(pain, bP, out=t1)
+                        np.multiply(H, bH, out=t2)
                         t1 -= t2
                         np.multiply(fl, bJ, out=t2)
-                        t1 -= t2
-                        if cst["decline_time"][t] > 0:
-                            np.multiply(decl, T(cst["decline_time"][t]), out=t2)
-                            t1 -= t2
+                        t1 += t2
+                        t1 += neg_base
                         if cst["length"][t] > 0:
-                            t1 -= T(cst["length"][t])
-                        np.negative(t1, out=t1)
+                            t1 += T(cst["length"][t])
                         np.exp(t1, out=t1)
                         t1 += one
                         np.reciprocal(t1, out=prob)
@@ -414,15 +421,13 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 if planned and dose > 0:
                     if m1:
                         lvl = cst["level"][t]
-                        np.multiply(F, kF, out=t1)
-                        np.multiply(G, kG, out=t2)
-                        t1 -= t2
+                        np.subtract(F, G, out=t1)  # F and G are kept scaled: k_F F and k_G G
                         t1 += K0
                         np.maximum(t1, Rfl, out=t1)  # readiness R
                         np.divide(T(lvl), t1, out=t2)
                         np.minimum(t2, one, out=t2)
                         t2 *= done
-                        t2 *= T(dose * cst["quality"][t])  # stimulus
+                        t2 *= T(dose * cst["quality"][t] * p.k_capacity)  # stimulus (times k_F)
                         np.multiply(t1, T(-1.0 / lvl), out=t3)
                         t3 += one
                         np.maximum(t3, 0, out=t3)
@@ -430,7 +435,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                         t3 *= T(dose)  # overload
                         over = True
                     else:
-                        np.multiply(done, T(dose), out=t2)
+                        np.multiply(done, T(dose * p.k_capacity), out=t2)
                     if m2:
                         if cst["calm_first"][t] and cst["calm"][t] > 0:
                             np.multiply(done, T(-p.calm_first_effect * cst["calm"][t]), out=t4)
@@ -446,9 +451,10 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 G *= eG
                 if stim_today:
                     F += t2
-                    G += t2
+                    np.multiply(t2, kG_over_kF, out=t4)
+                    G += t4
                     if over:
-                        np.multiply(t3, T(p.overload_fatigue), out=t4)
+                        np.multiply(t3, kG_omega, out=t4)
                         G += t4
                 # ---- insight 2: sensitivity drifts back to baseline; calming lowers it ----------
                 if m2:
@@ -462,21 +468,21 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 base = 0.0
                 if m3:
                     base += p.sitting_effect * (cst["sitting"][t] - p.sitting_ref)
-                np.add(logh0, T(base), out=t1)
+                if m4:
+                    base -= p.acwr_beta * p.acwr_threshold  # beta max(0, r - theta) = beta max(r, theta) - beta theta
+                np.add(logh_base, T(base), out=t1)
                 if m3 and planned and cst["breaks"][t] > 0:
                     np.multiply(done, T(-p.sitting_effect * cst["sitting"][t] * cst["breaks"][t]), out=t2)
                     t1 += t2
                 if m4:
-                    np.subtract(acwr, T(p.acwr_threshold), out=t2)
-                    np.maximum(t2, 0, out=t2)
+                    np.maximum(acwr, T(p.acwr_threshold), out=t2)
                     t2 *= T(p.acwr_beta)
                     t1 += t2
                 if over:
                     t3 *= T(p.overload_flare)
                     t1 += t3
                 if m2:
-                    np.subtract(S, S0, out=t2)
-                    t2 *= T(p.sens_flare_hazard)
+                    np.multiply(S, T(p.sens_flare_hazard), out=t2)
                     t1 += t2
                 np.exp(t1, out=t1)
                 if m3:
@@ -499,9 +505,8 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     S += t2
                 # ---- pain: natural course - benefit + flare --------------------------------------
                 row = buf[t - b0]
-                np.multiply(F, kF, out=t1)  # capacity gained
-                np.add(t1, T(p.capacity_half), out=t2)
-                np.divide(t1, t2, out=t2)
+                np.add(F, T(p.capacity_half), out=t2)  # F is the capacity gained, k_F F
+                np.divide(F, t2, out=t2)
                 t2 *= T(p.pain_benefit_capacity)
                 if m2:
                     np.subtract(S0, S, out=t3)
@@ -517,8 +522,8 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 np.minimum(t3, T(100), out=pain)
                 if t >= days - tail:
                     pain_tail += pain
-                np.add(K0, t1, out=row[0])
-                np.multiply(G, kG, out=row[1])
+                np.add(K0, F, out=row[0])
+                row[1] = G
                 row[2] = S
                 row[3] = H
                 row[4] = pain
@@ -536,7 +541,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
 
     end = {
         "pain_tail": pain_tail / tail, "sessions": done_count, "early": early, "late": late,
-        "flares": flares, "flare_days": flare_days, "habit": H, "capacity_gain": F * kF, "sensitivity": S,
+        "flares": flares, "flare_days": flare_days, "habit": H, "capacity_gain": F, "sensitivity": S,
     }
     return sums, sub, end, traj
 
