@@ -642,15 +642,42 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     return daily, people, trajectories
 
 
+BINARY = tuple(k for k, s in enumerate(STATES) if s in ("flare", "session"))
+
+
+def _binary_percentile(ones: np.ndarray, n: int, q: float) -> np.ndarray:
+    """numpy's linear-interpolation percentile of n values that are 0 or 1, from the count of ones."""
+    pos = q / 100.0 * (n - 1)
+    i = int(math.floor(pos))
+    frac = pos - i
+    first_one = n - ones  # sorted: zeros first, then ones
+    lo = (i >= first_one).astype(float)
+    hi = (min(i + 1, n - 1) >= first_one).astype(float)
+    return lo + frac * (hi - lo)
+
+
 def _percentiles(sub: np.ndarray, nthreads: int = 1):
-    """2.5th and 97.5th percentiles along the last axis (linear interpolation, as numpy)."""
-    days = sub.shape[0]
-    if nthreads > 1 and days >= 64 and sub.shape[-1] > 256:
+    """2.5th and 97.5th percentiles along the last axis (linear interpolation, as numpy).
+
+    The 0/1 states (flare, session) are done exactly from their counts; the others by
+    numpy's partition-based percentile, split over two threads for long runs.
+    """
+    days, ns, n = sub.shape
+    cont = [k for k in range(ns) if k not in BINARY]
+    out = np.empty((2, days, ns))
+    part = sub[:, cont, :]
+    if nthreads > 1 and days >= 64 and n > 256:
         half = days // 2
         with ThreadPoolExecutor(max_workers=2) as ex:
-            a, b = ex.map(lambda s: np.percentile(s, [2.5, 97.5], axis=-1), (sub[:half], sub[half:]))
-        return np.concatenate([a, b], axis=1)
-    return np.percentile(sub, [2.5, 97.5], axis=-1)
+            a, b = ex.map(lambda s: np.percentile(s, [2.5, 97.5], axis=-1), (part[:half], part[half:]))
+        out[:, :, cont] = np.concatenate([a, b], axis=1)
+    else:
+        out[:, :, cont] = np.percentile(part, [2.5, 97.5], axis=-1)
+    for k in BINARY:
+        ones = np.rint(sub[:, k, :].sum(axis=-1, dtype=np.float64)).astype(np.int64)
+        out[0, :, k] = _binary_percentile(ones, n, 2.5)
+        out[1, :, k] = _binary_percentile(ones, n, 97.5)
+    return out
 
 
 # --- public surface --------------------------------------------------------------------------

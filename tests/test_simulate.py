@@ -66,8 +66,8 @@ def test_full_output_is_tidy():
 def test_percentiles_are_exact_for_small_cohorts():
     """daily percentiles: equal to numpy's for a cohort no larger than PERCENTILE_PEOPLE"""
     assert PERCENTILE_PEOPLE >= 300
-    r = simulate("calm_first", people=300, days=10, seed=3, full=True)
-    for s in ("pain", "capacity", "sensitivity"):
+    r = simulate("max_effort", people=300, days=10, seed=3, full=True)
+    for s in ("pain", "capacity", "sensitivity", "flare", "session"):
         x = r.trajectories[s].to_numpy().reshape(10, 300)
         np.testing.assert_allclose(np.percentile(x, 2.5, axis=1), r.daily[f"{s}_p2.5"], rtol=1e-6)
         np.testing.assert_allclose(np.percentile(x, 97.5, axis=1), r.daily[f"{s}_p97.5"], rtol=1e-6)
