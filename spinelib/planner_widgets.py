@@ -695,7 +695,7 @@ class RoutineBuilder(SpineWidget):
         self.days_per_week = widgets.IntSlider(value=days_per_week, min=1, max=7, description="days per week",
                                                continuous_update=False, style=wide)
         self.irritability = widgets.ToggleButtons(options=["low", "moderate", "high"], value=irritability,
-                                                  description="irritability", style={**wide, "button_width": "80px"})
+                                                  description="irritability", style={**wide, "button_width": "92px"})
         self.load_stage = widgets.IntSlider(value=load_stage, min=1, max=5, description="load stage",
                                             continuous_update=False, style=wide)
         self.equipment = widgets.SelectMultiple(options=[e for e in EQUIPMENT if e != "none"], value=tuple(equipment),
@@ -711,8 +711,9 @@ class RoutineBuilder(SpineWidget):
             setattr(self, f"rf_{q}", getattr(self.screen, q))
         # editing and export controls (buttons, not observed as profile inputs)
         self.exercise = widgets.Dropdown(options=[], description="exercise", layout=widgets.Layout(width="420px"))
-        self.progress_button = widgets.Button(description="progress one rung", icon="arrow-up")
-        self.regress_button = widgets.Button(description="regress one rung", icon="arrow-down")
+        wide_button = widgets.Layout(width="180px")
+        self.progress_button = widgets.Button(description="progress one rung", icon="arrow-up", layout=wide_button)
+        self.regress_button = widgets.Button(description="regress one rung", icon="arrow-down", layout=wide_button)
         self.edit_status = widgets.HTML("")
         self.filename = widgets.Text(value="my_routine", description="file name", placeholder="e.g. my_routine")
         self.save_csv = widgets.Button(description="save CSV", icon="download")
