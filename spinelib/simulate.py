@@ -176,8 +176,9 @@ def draw_people(rng: np.random.Generator, n: int, params: Params, dtype=np.float
     if p.pain0_sd == 0:
         pain0 = np.full(n, p.pain0_mean)
     else:
-        a, b = (20 - p.pain0_mean) / p.pain0_sd, (95 - p.pain0_mean) / p.pain0_sd
-        pain0 = stats.truncnorm.rvs(a, b, loc=p.pain0_mean, scale=p.pain0_sd, size=n, random_state=rng)
+        # truncated normal on [20, 95] by inverting the normal CDF (same law as scipy.stats.truncnorm, faster)
+        lo, hi = stats.norm.cdf([20.0, 95.0], loc=p.pain0_mean, scale=p.pain0_sd)
+        pain0 = stats.norm.ppf(lo + (hi - lo) * rng.random(n), loc=p.pain0_mean, scale=p.pain0_sd)
     plateau = _beta(p.natural_plateau, p.natural_conc, n, rng)
     sens0 = _beta(p.sens0_mean, p.sens0_conc, n, rng)
     capacity0 = _lognormal(p.capacity0_median, p.capacity0_sd, n, rng)
