@@ -16,7 +16,7 @@ each figure is a cold update at the widget's default cohort size.
 Targets: at most 250 ms per update, of which the simulation takes under 50 ms.
 
     python benchmarks/widgets.py            # median of 5 changes per widget
-    python benchmarks/widgets.py --repeat 9
+    python benchmarks/widgets.py --repeat 7 --strict   # exit 1 when a target is missed
 """
 from __future__ import annotations
 
@@ -115,6 +115,7 @@ def measure(case, repeat: int) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="changes per widget (the median is reported), 1-7")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a widget misses its target")
     args = ap.parse_args(argv)
     repeat = max(1, min(7, args.repeat))
     plots.set_theme()
@@ -138,7 +139,7 @@ def main(argv=None) -> int:
     missed = [r["widget"] for r in rows if not r["ok"]]
     if missed:
         print("missed: " + ", ".join(missed))
-    return 1 if missed else 0
+    return 1 if (missed and args.strict) else 0
 
 
 if __name__ == "__main__":

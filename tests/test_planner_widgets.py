@@ -389,3 +389,72 @@ def test_projection_follows_the_builder(builder):
     assert proj.marker_text(proj.values) == "rendered: projection weeks=8 minutes=25"
     proj.weeks.value = 4
     assert len(proj.result["results"]["your plan"].daily) == 28
+
+
+# ----------------------------------------------------------------------- in a kernel (no browser)
+def _kernel_run(notebook: str, steps: list[str], tmp_path):
+    """Run a notebook (without its solution cells) plus ``steps`` in a fresh kernel; return the printed
+    text of each step and the outputs held by every Output widget in the saved widget state."""
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / notebook
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
+    first = len(nb.cells)
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in steps]
+    NotebookClient(nb, kernel_name="python3", timeout=180, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream") for c in nb.cells[first:]]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    outputs = []
+    for model in state.values():
+        if model.get("model_name") == "OutputModel":
+            text = []
+            for o in model["state"].get("outputs", []):
+                d = o.get("data", {})
+                text.append(o.get("text", "") + d.get("text/html", "") + d.get("text/plain", ""))
+                if "image/png" in d:
+                    text.append("<png>")
+            outputs.append("\n".join(text))
+    return printed, outputs
+
+
+def test_builder_and_projection_in_a_kernel(tmp_path):
+    """06 in a kernel: typing minutes redraws the builder's plan and audit and the projection follows;
+    minutes 0 shows a one-line message in the widget; the export button writes the file."""
+    steps = [
+        "builder.minutes.value = 25\nprint('PLAN', builder.result['routine'].minutes, builder.result['audit'].loc[4, 'status'])",
+        "print('PROJ', projection.values, projection.error, len(projection.result['results']['your plan'].daily))",
+        "builder.minutes.value = 0\nprint('ERR', builder.error, builder.result)",
+        "builder.minutes.value = 20\nbuilder.folder = __import__('pathlib').Path('.')\nbuilder.filename.value = 'me'\n"
+        "builder.save_json.click()\nprint('SAVED', builder.saved.value)",
+    ]
+    printed, outputs = _kernel_run("06_build_your_routine.ipynb", steps, tmp_path)
+    minutes, status = printed[0].split()[1:3]
+    assert 15 < float(minutes) <= 25 and status == "warn"
+    assert printed[1].startswith("PROJ {'weeks': 12} None 84")
+    assert "ERR minutes_per_day: must be a whole number of minutes from 5 to 60 (got 0) None" in printed[2]
+    assert "Saved JSON to" in printed[3] and (tmp_path / "me.json").is_file()
+    builder_out = next(o for o in outputs if "rendered: minutes=20 items=" in o)
+    assert "Five-insight audit" in builder_out and "Morning stabilizers" in builder_out
+    assert "Traceback" not in builder_out
+    projection_out = next(o for o in outputs if "rendered: projection weeks=12 minutes=20" in o)
+    assert projection_out.count("<png>") == 1
+    assert not any("Traceback" in o for o in outputs)
+
+
+def test_adherence_simulator_in_a_kernel(tmp_path):
+    """05 in a kernel: moving the minutes slider re-simulates and replaces the plot; cohort size 0 is a message."""
+    steps = [
+        "sim.minutes.value = 20\nprint('WEEKLY', sim.result['weekly_minutes'])",
+        "sim.cohort.value = 0\nprint('ERR', sim.error)",
+        "sim.cohort.value = 150\nprint('OK', sim.error, len(sim.result['results']['your pattern'].people))",
+    ]
+    printed, outputs = _kernel_run("05_consistency.ipynb", steps, tmp_path)
+    assert printed[0].strip() == "WEEKLY 140.0"
+    assert printed[1].strip() == "ERR cohort size: must be a whole number from 20 to 2000 (got 0)"
+    assert printed[2].strip() == "OK None 150"
+    sim_out = next(o for o in outputs if "pattern=spread cohort=150" in o)
+    assert sim_out.count("<png>") == 1 and "Traceback" not in sim_out
