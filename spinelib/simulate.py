@@ -173,7 +173,7 @@ def _beta(mean, conc, n, rng):
 def draw_people(rng: np.random.Generator, n: int, params: Params, dtype=np.float32) -> dict:
     """Per-person parameters, drawn with scipy.stats in a fixed order (see docs/model.md)."""
     p = params
-    if p.pain0_sd == 0:
+    if p.pain0_sd < 1e-6:  # (a vanishing spread is no spread)
         pain0 = np.full(n, p.pain0_mean)
     else:
         # truncated normal on [20, 95] by inverting the normal CDF (same law as scipy.stats.truncnorm, faster)
