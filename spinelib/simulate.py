@@ -44,8 +44,9 @@ __all__ = ["simulate", "scenarios", "SimulationResult", "Draws", "draw_people", 
 
 MAX_PEOPLE = 1_000_000
 MAX_DAYS = 3650
-# above this cohort size, the daily percentiles come from the first PERCENTILE_PEOPLE people
-# (a random sample: people are independent and identically drawn); at or below it they are exact
+# above this cohort size, the daily percentiles come from a fixed sample of PERCENTILE_PEOPLE people
+# (the first people of each chunk: a random sample, as people are drawn independently);
+# at or below it they are exact
 PERCENTILE_PEOPLE = 2_000
 MAX_FULL_PERSON_DAYS = 5_000_000
 # up to this many people a plain-Python loop beats numpy's per-call overhead (same equations)
@@ -578,6 +579,8 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
         arr = arr.astype(dtype, copy=False)
         sources = [np.ascontiguousarray(arr[:, c0:c1]) for c0, c1 in chunks]
     nthreads = threads if threads is not None else min(2, os.cpu_count() or 1)
+    if engine not in ("auto", "vector", "scalar"):
+        raise InputError("engine", "one of auto, vector, scalar", engine)
     if engine == "auto":
         engine = "scalar" if n <= SCALAR_PEOPLE else "vector"
     if engine == "scalar":
