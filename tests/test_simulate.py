@@ -266,3 +266,13 @@ def test_bad_what_and_plans_give_clear_errors():
         simulate(plan, days=14)
     with pytest.raises(InputError, match=r"^full: must be used with at most 5,000,000 person-days"):
         simulate("gentle_daily", people=100_000, days=84, full=True)
+
+
+def test_parameter_and_target_evidence_ids_exist():
+    """params: every evidence id of a parameter or calibration target is a row of data/evidence.csv"""
+    from spinelib.evidence import load_evidence
+    from spinelib.simulate import TARGETS
+
+    ids = set(load_evidence()["id"])
+    cited = {e for p in PARAMS for e in p.evidence.split(";")} | {e for t in TARGETS for e in t[3].split(";")}
+    assert cited - {"assumption"} <= ids, sorted(cited - {"assumption"} - ids)
