@@ -343,8 +343,11 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
     for d in references:
         ref = habit_curve(days, d)
         ax.plot(ref["day"], ref["habit"], color=COLORS[7], lw=1, ls=":")
-        y = float(ref["habit"].iloc[-1])
-        ax.text(days, y, f" {d} d", color="#666666", fontsize=7.5, va="center")
+        if d <= days:  # label each reference where it reaches 95% of its plateau
+            ax.plot([d], [0.95], marker="|", ms=10, color="#666666")
+            ax.text(d, 0.91, f"{d} d", color="#666666", fontsize=7.5, ha="center", va="top")
+        else:
+            ax.text(days, float(ref["habit"].iloc[-1]), f" {d} d", color="#666666", fontsize=7.5, va="center")
     ax.plot(curve["day"], curve["habit"], color=COLORS[0], lw=2.5, label="your curve")
     ax.axhline(0.95, color=COLORS[2], lw=1, ls="--")
     ax.text(1, 0.965, "95% of the plateau", color=COLORS[2], fontsize=8)
@@ -386,8 +389,8 @@ class ProgressionPlanner(SpineWidget):
     def __init__(self, start_stage: int = 2, weeks: int = 12, step_every: int = 2, deload_every: int = 4,
                  minutes_per_day: int = 30):
         super().__init__()
-        kw = dict(continuous_update=False, style={"description_width": "150px"},
-                  layout=widgets.Layout(width="420px"))
+        kw = dict(continuous_update=False, style={"description_width": "190px"},
+                  layout=widgets.Layout(width="460px"))
         self.minutes_per_day = minutes_per_day
         self._progressions: dict = {}
         self.start_stage = widgets.IntSlider(value=start_stage, min=1, max=5, description="start stage", **kw)
@@ -428,7 +431,7 @@ class ProgressionPlanner(SpineWidget):
         rows = []
         for w, g in st.groupby("week"):
             d = r["daily"][r["daily"]["week"] == w]
-            rows.append({"week": int(w), "easier week": bool(g["deload"].any()),
+            rows.append({"week": int(w), "easier week": "yes" if g["deload"].any() else "",
                          "strength exercises (load level)": "; ".join(f"{n} ({l})" for n, l in zip(g["name"], g["load_level"])),
                          "load per session": float((g["minutes"] * g["load_level"]).sum()),
                          "max ratio": round(float(d["acwr"].max()), 2)})

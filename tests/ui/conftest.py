@@ -96,10 +96,16 @@ class Lab:
     def url(self, notebook: str) -> str:
         return f"{self.base}/lab/tree/{notebook}?reset&token={self.token}"
 
-    def api(self, path: str):
-        req = urllib.request.Request(f"{self.base}{path}", headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=5) as r:
+    def api(self, path: str, method: str = "GET"):
+        req = urllib.request.Request(f"{self.base}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read().decode() or "null")
+
+    def stop_sessions(self) -> None:
+        """Shut down every running notebook session, so the next test starts from a cold kernel."""
+        for session in self.api("/api/sessions") or []:
+            self.api(f"/api/sessions/{session['id']}", method="DELETE")
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +176,8 @@ class LabPage:
         self.page, self.lab = page, lab
 
     def open(self, notebook: str, timeout: float = 90_000) -> None:
-        """Open a notebook (path relative to the server root) and wait until its kernel is idle."""
+        """Open a notebook (path relative to the server root) in a fresh kernel and wait until it is idle."""
+        self.lab.stop_sessions()
         self.page.set_default_timeout(timeout)
         self.page.goto(self.lab.url(notebook))
         self.wait_idle(timeout)
