@@ -341,6 +341,9 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
             Ub = gen.random((b1_ - b0, n), dtype=dtype) if gen is not None else uniforms[b0:b1_]
             for t in range(b0, b1_):
                 U = Ub[t - b0]
+                # today's states are written straight into today's row of the summary buffer
+                # and the state names rebound to it (no copies); yesterday's row is still intact
+                row = buf[t - b0]
                 planned = cst["planned"][t]
                 # ---- insight 5: does today's session happen? ----------------------------------
                 if planned:
@@ -368,6 +371,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     else:
                         pr = p0
                     np.less(U, pr, out=b1)
+                    done = row[6]
                     done[:] = b1
                     # U' = U/p if done else (U-p)/(1-p): again uniform, independent of "done"
                     np.subtract(one, done, out=t2)
@@ -385,15 +389,19 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     np.multiply(H, c_minus_delta, out=t2)
                     np.subtract(cH, t2, out=t2)
                     t2 *= done
-                    H *= keep_H
-                    H += t2
+                    np.multiply(H, keep_H, out=row[3])
+                    row[3] += t2
+                    H = row[3]
                     done_count += done
                     if t < window:
                         early += done
                     if t >= days - window:
                         late += done
                 else:
+                    done = row[6]
                     done.fill(0)
+                    row[3] = H
+                    H = row[3]
                     Uf = U
                 # ---- insight 3: transition skill ------------------------------------------------
                 if m3:
@@ -401,20 +409,26 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                         np.subtract(one, X, out=t2)
                         t2 *= done
                         t2 *= T(p.transition_rate * cst["practice"][t])
-                        X *= eX
-                        X += t2
+                        np.multiply(X, eX, out=row[10])
+                        row[10] += t2
                     else:
-                        X *= eX
+                        np.multiply(X, eX, out=row[10])
+                else:
+                    row[10] = X
+                X = row[10]
                 # ---- insight 4: acute and chronic load averages --------------------------------
-                A *= T(1 - a_a)
+                np.multiply(A, T(1 - a_a), out=row[7])
+                A = row[7]
                 A += T(a_a * life)
-                C *= T(1 - a_c)
+                np.multiply(C, T(1 - a_c), out=row[8])
+                C = row[8]
                 C += T(a_c * life)
                 if planned and cst["train_load"][t] > 0:
                     np.multiply(done, T(a_a * cst["train_load"][t]), out=t2)
                     A += t2
                     np.multiply(done, T(a_c * cst["train_load"][t]), out=t2)
                     C += t2
+                acwr = row[9]
                 np.divide(A, C, out=acwr)
                 # ---- insights 1 and 2: stimulus, capacity and fatigue --------------------------
                 over = False
@@ -450,7 +464,8 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                         t2 *= t4
                     stim_today = True
                 F *= eF
-                G *= eG
+                np.multiply(G, eG, out=row[1])
+                G = row[1]
                 if stim_today:
                     F += t2
                     np.multiply(t2, kG_over_kF, out=t4)
@@ -460,12 +475,16 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                         G += t4
                 # ---- insight 2: sensitivity drifts back to baseline; calming lowers it ----------
                 if m2:
-                    S *= keep_S
+                    np.multiply(S, keep_S, out=row[2])
+                    S = row[2]
                     S += aS_S0
                     if planned and cst["calm"][t] > 0:
                         np.multiply(done, T(p.downreg_effect * cst["calm"][t]), out=t4)
                         t4 *= S
                         S -= t4
+                else:
+                    row[2] = S
+                    S = row[2]
                 # ---- insights 3, 4, 1, 2: flare hazard and flare state ----------------------------
                 base = 0.0
                 if m3:
@@ -496,6 +515,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 np.greater_equal(Uf, q_end, out=b2)
                 b2 &= flb  # a flare carries on: in a flare yesterday, U' >= q
                 np.logical_or(onb, b2, out=flb)
+                fl = row[5]
                 fl[:] = flb
                 ons[:] = onb
                 flares += ons
@@ -506,7 +526,6 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                     t2 *= T(p.flare_sens)
                     S += t2
                 # ---- pain: natural course - benefit + flare --------------------------------------
-                row = buf[t - b0]
                 np.add(F, T(p.capacity_half), out=t2)  # F is the capacity gained, k_F F
                 np.divide(F, t2, out=t2)
                 t2 *= T(p.pain_benefit_capacity)
@@ -521,20 +540,11 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 t3 *= P0
                 np.multiply(fl, T(p.flare_pain), out=t2)
                 t3 += t2
+                pain = row[4]
                 np.minimum(t3, T(100), out=pain)
                 if t >= days - tail:
                     pain_tail += pain
                 np.add(K0, F, out=row[0])
-                row[1] = G
-                row[2] = S
-                row[3] = H
-                row[4] = pain
-                row[5] = fl
-                row[6] = done
-                row[7] = A
-                row[8] = C
-                row[9] = acwr
-                row[10] = X
             nb = b1_ - b0
             sums[b0:b1_] = buf[:nb].sum(axis=-1)
             sub[b0:b1_] = buf[:nb, :, :nsub]
@@ -543,7 +553,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
 
     end = {
         "pain_tail": pain_tail / tail, "sessions": done_count, "early": early, "late": late,
-        "flares": flares, "flare_days": flare_days, "habit": H, "capacity_gain": F, "sensitivity": S,
+        "flares": flares, "flare_days": flare_days, "habit": H.copy(), "capacity_gain": F, "sensitivity": S.copy(),
     }
     return sums, sub, end, traj
 

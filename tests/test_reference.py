@@ -74,3 +74,14 @@ def test_vectorized_matches_reference_for_random_parameters(values, name, seed):
     """reference: agreement holds across the parameter ranges, not only at the defaults"""
     traj, ppl, ref_traj, ref_end = _both(name, people=6, days=35, params=values, seed=seed)
     _assert_match(traj, ppl, ref_traj, ref_end, 35, 6, atol=1e-8)
+
+
+@pytest.mark.parametrize("cells", [1, 500, 10_000])
+def test_blocks_of_days_do_not_change_the_result(monkeypatch, cells):
+    """run_model: one day per block, a few days per block or all days in one block give the reference's numbers"""
+    import importlib
+
+    sim = importlib.import_module("spinelib.simulate")
+    monkeypatch.setattr(sim, "_BLOCK_CELLS", cells)
+    traj, ppl, ref_traj, ref_end = _both("weekend_warrior", people=20, days=30, seed=6)
+    _assert_match(traj, ppl, ref_traj, ref_end, 30, 20, atol=1e-9)
