@@ -392,20 +392,33 @@ def test_projection_follows_the_builder(builder):
 
 
 # ----------------------------------------------------------------------- in a kernel (no browser)
+def _polling_client():
+    """The suite's one NotebookClient that polls for cell replies (tests/test_notebooks.py: a long wait can
+    miss a reply after widget traffic, jupyter/nbclient#312), loaded from its file rather than copied."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "test_notebooks.py"
+    spec = importlib.util.spec_from_file_location("_spinelib_notebook_runner", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PollingClient
+
+
 def _kernel_run(notebook: str, steps: list[str], tmp_path):
     """Run a notebook (without its solution cells) plus ``steps`` in a fresh kernel; return the printed
     text of each step and the outputs held by every Output widget in the saved widget state."""
     from pathlib import Path
 
     import nbformat
-    from nbclient import NotebookClient
 
-    path = Path(__file__).resolve().parent.parent / "notebooks" / notebook
+    root = Path(__file__).resolve().parent.parent
+    path = root / "notebooks" / notebook
     nb = nbformat.read(path, as_version=4)
     nb.cells = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
     first = len(nb.cells)
     nb.cells += [nbformat.v4.new_code_cell(s) for s in steps]
-    NotebookClient(nb, kernel_name="python3", timeout=180, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    _polling_client()(nb, kernel_name="python3", timeout=180, resources={"metadata": {"path": str(tmp_path)}}).execute()
     printed = ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream") for c in nb.cells[first:]]
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     outputs = []
