@@ -153,6 +153,7 @@ def main(argv=None) -> int:
     print(f"  median {med:.2f} s = {pd_rate / 1e6:.1f} M person-days/s; best {min(big):.2f} s = "
           f"{BIG_PEOPLE * BIG_DAYS / min(big) / 1e6:.1f} M/s   target <= {TARGETS['big_s']} s (>= 25 M/s): "
           f"{mark(med <= TARGETS['big_s'])}")
+    print("  runs: " + ", ".join(f"{x:.2f}" for x in big) + " s")
     print(f"  model only, one thread: median {statistics.median(one_thread):.2f} s, best {min(one_thread):.2f} s; "
           f"fresh process: {child_s:.2f} s")
     print(f"peak memory of that run: {rss_mb:.0f} MB max RSS of a fresh process (imports included); "
