@@ -276,3 +276,12 @@ def test_parameter_and_target_evidence_ids_exist():
     ids = set(load_evidence()["id"])
     cited = {e for p in PARAMS for e in p.evidence.split(";")} | {e for t in TARGETS for e in t[3].split(";")}
     assert cited - {"assumption"} <= ids, sorted(cited - {"assumption"} - ids)
+
+
+def test_structured_progression_keeps_the_load_ratio_near_the_sweet_spot():
+    """insight 4: structured_load keeps the acute:chronic ratio about 0.8-1.3; the burst goes past 1.5"""
+    s = simulate("structured_load", people=2000, seed=0).daily
+    u = simulate("unstructured_spikes", people=2000, seed=0).daily
+    assert s["acwr_p2.5"].min() >= 0.8 and s["acwr_p97.5"].max() <= 1.4
+    assert 0.95 <= s["acwr_mean"].min() and s["acwr_mean"].max() <= 1.3
+    assert u["acwr_p97.5"].max() > 1.5
