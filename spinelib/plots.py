@@ -23,12 +23,15 @@ __all__ = [
     "PALETTE",
     "STATE_LABELS",
     "BINARY_STATES",
+    "STATE_UNITS",
     "set_theme",
     "color_for",
     "state_label",
     "band_frame",
     "cohort_band_plot",
     "cohort_bands",
+    "update_cohort_bands",
+    "figure_png",
     "compare_bars",
     "breathing_plot",
     "hazard_plot",
@@ -85,6 +88,24 @@ STATE_LABELS: dict[str, str] = {
     "transition_skill": "transition skill (0-1)",
     "pain_change": "pain change (0-100, negative is better)",
     "capacity_gain": "capacity gained (load levels)",
+}
+# short units for the small panels of cohort_bands (the panel title names the state)
+STATE_UNITS: dict[str, str] = {
+    "capacity": "load level (1-5)",
+    "fatigue": "model units",
+    "sensitivity": "0-1",
+    "habit": "0-1",
+    "pain": "0-100",
+    "flare": "share of people",
+    "in_flare": "share of people",
+    "session": "share of people",
+    "done": "share of people",
+    "stimulus": "model units",
+    "effective_stimulus": "model units",
+    "acwr": "ratio",
+    "acute": "units/day",
+    "chronic": "units/day",
+    "transition_skill": "0-1",
 }
 # yes/no states: each person is 0 or 1 on a day, so a band across people says nothing;
 # their cohort mean is the share of people, drawn without a band
@@ -249,13 +270,49 @@ def cohort_bands(results, states=("capacity", "pain", "flare"), *, weeks: bool =
     for ax, st in zip(axes, states):
         title = st.replace("_", " ") + (" (7-day average)" if st in BINARY_STATES else "")
         cohort_band_plot(res, st, ax=ax, weeks=weeks, title=title)
+        ax.set_ylabel(STATE_UNITS.get(st, state_label(st)))
         ax.get_legend() and ax.get_legend().remove()
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False)
     if suptitle:
         fig.suptitle(suptitle)
+    fig._spinelib_states = tuple(states)
     return fig
+
+
+def update_cohort_bands(fig: Figure, results, states=None, *, weeks: bool = True) -> Figure:
+    """Redraw the data of a figure made by :func:`cohort_bands` in place (same states, same
+    panel order) and rescale its axes. Much faster than a new figure: axes, ticks and layout
+    are kept, which is what a widget needs on every slider move."""
+    res = _as_mapping(results)
+    axes = [ax for ax in fig.axes]
+    states = tuple(states) if states is not None else tuple(getattr(fig, "_spinelib_states", ()))
+    if len(states) != len(axes):
+        raise ValueError(f"the figure has {len(axes)} panels but {len(states)} states were given")
+    for ax, st in zip(axes, states):
+        for artist in list(ax.lines) + list(ax.collections):
+            artist.remove()
+        binary = st in BINARY_STATES
+        for i, (name, r) in enumerate(res.items()):
+            bf = band_frame(r, st)
+            if binary:
+                bf = bf.assign(mean=bf["mean"].rolling(7, min_periods=1).mean())
+            _draw_band(ax, bf, name, i, weeks, band=not binary)
+        ax.relim()
+        ax.autoscale_view()
+        if binary:
+            ax.set_ylim(bottom=0)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure as PNG bytes, drawn once (no second 'tight' pass)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
 
 
 def compare_bars(table: pd.DataFrame, value: str, *, by: str = "scenario", lo: str | None = None,

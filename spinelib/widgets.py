@@ -254,6 +254,16 @@ class SpineWidget:
         self._display(fig)
         plt.close(fig)
 
+    def show_png(self, fig):
+        """Display a figure that the widget keeps and redraws (not closed): one PNG draw."""
+        from IPython.display import Image
+
+        from .plots import figure_png
+
+        self.figures.append(fig)
+        if in_kernel():
+            display(Image(figure_png(fig)))
+
     def show_frame(self, frame: pd.DataFrame, **to_html):
         """Display a DataFrame as a compact HTML table (no index)."""
         opts = {"index": False, "escape": True, "border": 0}
@@ -313,6 +323,28 @@ class SimulationWidget(SpineWidget):
     def update(self, change=None):
         self.sim_seconds = 0.0
         return super().update(change)
+
+    def show_bands(self, results: dict, states, figsize=None):
+        """Cohort bands of ``results`` for ``states``: the first call makes the figure, later
+        calls redraw its data in place (faster than a new figure on every slider move)."""
+        import matplotlib.pyplot as plt
+
+        from .plots import cohort_bands, update_cohort_bands
+
+        states = tuple(states)
+        key = (states, tuple(results))
+        fig = getattr(self, "_bands_fig", None)
+        if fig is None or getattr(self, "_bands_key", None) != key:
+            if fig is not None:
+                plt.close(fig)
+            fig = cohort_bands(results, states=states, weeks=True, figsize=figsize or (3.3 * len(states), 2.9))
+            fig.canvas.draw()             # settle the constrained layout once ...
+            fig.set_layout_engine(None)    # ... then keep it fixed ("none" would leave a placeholder that draws twice)
+            plt.close(fig)                 # not shown again by the inline backend at cell end
+            self._bands_fig, self._bands_key = fig, key
+        else:
+            update_cohort_bands(fig, results, states, weeks=True)
+        self.show_png(fig)
 
 
 # ====================================================================== models (pure)
@@ -788,10 +820,7 @@ class _PairSimulation(SimulationWidget):
         return {"results": results, "summary": compare_people(results, self.outcomes)}
 
     def show(self, r):
-        from .plots import cohort_bands
-
-        states = available_states(r["results"], self.states)
-        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.3 * len(states), 2.9)))
+        self.show_bands(r["results"], available_states(r["results"], self.states))
         self.show_frame(r["summary"].reset_index(), index=False)
 
 
@@ -916,8 +945,6 @@ class TransitionsCalculator(SimulationWidget):
         return {"day": day, "results": results, "summary": compare_people(results, ("flares", "pain_change"))}
 
     def show(self, r):
-        from .plots import cohort_bands
-
         d = r["day"]
         long = " That is more than 6 hours, the level linked with flares in one study (I3-3)." if d["long_sitting"] else ""
         practice = (f" {d['practice_minutes']:g} minutes of practice a day is about {d['practice_reps_week']} rehearsals "
@@ -926,7 +953,7 @@ class TransitionsCalculator(SimulationWidget):
                        f"day; getting up every {self.break_every_min.value} min gives {d['sitting_breaks']} breaks."
                        + long + practice)
         states = available_states(r["results"], self.states)
-        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.6 * len(states), 2.9)))
+        self.show_bands(r["results"], states, figsize=(3.6 * len(states), 2.9))
         self.show_frame(r["summary"].reset_index(), index=False)
 
     def marker_text(self, values):

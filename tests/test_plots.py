@@ -104,7 +104,20 @@ def test_cohort_bands_panels():
     """cohort_bands: one panel per state, each y axis labelled with its unit."""
     fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain", "flare"))
     assert len(fig.axes) == 3
-    assert [ax.get_ylabel() for ax in fig.axes] == [plots.state_label(s) for s in ("capacity", "pain", "flare")]
+    assert [ax.get_ylabel() for ax in fig.axes] == [plots.STATE_UNITS[s] for s in ("capacity", "pain", "flare")]
+    assert [ax.get_title() for ax in fig.axes] == ["capacity", "pain", "flare (7-day average)"]
+
+
+def test_update_cohort_bands_redraws_in_place():
+    """update_cohort_bands: same figure and axes, new data; figure_png gives PNG bytes."""
+    fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain"))
+    axes = list(fig.axes)
+    plots.update_cohort_bands(fig, {"a": _daily(shift=10), "b": _daily(shift=1)})
+    assert list(fig.axes) == axes and len(axes[0].lines) == 2
+    assert axes[0].lines[0].get_ydata()[0] == pytest.approx(11.0)
+    assert plots.figure_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="panels"):
+        plots.update_cohort_bands(fig, {"a": _daily()}, states=("pain",))
 
 
 def test_compare_bars_with_interval():
