@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 __all__ = [
     "PALETTE_NAME",
@@ -271,6 +272,9 @@ def cohort_bands(results, states=("capacity", "pain", "flare"), *, weeks: bool =
         title = st.replace("_", " ") + (" (7-day average)" if st in BINARY_STATES else "")
         cohort_band_plot(res, st, ax=ax, weeks=weeks, title=title)
         ax.set_ylabel(STATE_UNITS.get(st, state_label(st)))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # fewer tick labels: clearer and faster to draw
+        if weeks:
+            ax.xaxis.set_major_locator(MultipleLocator(4))
         ax.get_legend() and ax.get_legend().remove()
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
@@ -311,7 +315,7 @@ def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
