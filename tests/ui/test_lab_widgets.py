@@ -23,10 +23,15 @@ def _output_with(page, marker: str):
 
 
 def _images_painted(out):
-    """Wait until every plot image in the Output has loaded (so a screenshot shows it)."""
+    """Wait until every plot image in the Output is decoded and painted (so a screenshot shows it)."""
     out.locator("img").first.wait_for(state="visible")
     out.page.wait_for_function("els => els.every(i => i.complete && i.naturalWidth > 0)",
                                arg=out.locator("img").element_handles())
+    out.page.evaluate("""async els => {
+        await Promise.all(els.map(i => i.decode().catch(() => null)));
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }""", out.locator("img").element_handles())
+    out.page.wait_for_timeout(300)
 
 
 def _pinned(page, out):
