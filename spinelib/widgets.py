@@ -760,7 +760,8 @@ def plan_frame(days: int = 84, *, down_regulation=0.0, micro_strength=0.0, trans
 
 
 def compare_people(results: dict, outcomes=("pain_change", "flares", "capacity", "adherence", "habit")) -> pd.DataFrame:
-    """Per-scenario mean and 95% interval of the end-of-run outcomes in each result's ``.people``."""
+    """Per-scenario mean and 95% interval (of the mean) of end-of-run outcomes in each result's
+    ``.people``: one row per outcome (labelled with its unit), one column per scenario."""
     from .simulate import ci95
 
     rows = []
@@ -776,8 +777,21 @@ def compare_people(results: dict, outcomes=("pain_change", "flares", "capacity",
         return table
     table["mean (95% interval)"] = [f"{m:.2f} ({lo:.2f} to {hi:.2f})" for m, lo, hi in
                                     zip(table["mean"], table["lo"], table["hi"])]
-    return table.pivot(index="outcome", columns="scenario", values="mean (95% interval)").reindex(
-        [o for o in outcomes if o in set(table["outcome"])]).rename_axis(columns=None)
+    wide = table.pivot(index="outcome", columns="scenario", values="mean (95% interval)").reindex(
+        [o for o in outcomes if o in set(table["outcome"])])[[str(n) for n in results]]
+    return wide.rename(index=OUTCOME_LABELS).rename_axis(index="outcome (mean, 95% interval)", columns=None)
+
+
+# row labels (with units) for compare_people
+OUTCOME_LABELS = {
+    "pain_change": "pain change (0-100, negative is better)",
+    "flares": "flares per person",
+    "capacity": "capacity at the end (load level)",
+    "capacity_gain": "capacity gained (load levels)",
+    "adherence": "sessions done (share of planned)",
+    "habit": "habit strength at the end (0-1)",
+    "sensitivity": "sensitivity at the end (0-1)",
+}
 
 
 # synonyms the simulator may use for a state in its per-day summary
@@ -865,7 +879,7 @@ class CalmFirstSim(_PairSimulation):
             "Strength only: the same 10 minutes at load 2 with no calming.")
     compare_to = "strength_only"
     states = ("sensitivity", "stimulus", "capacity")
-    outcomes = ("capacity", "pain_change", "flares")
+    outcomes = ("sensitivity", "capacity", "pain_change", "flares")
 
     def __init__(self, calm_minutes: int = 8, strength_minutes: int = 10, load_level: int = 2, **cohort):
         super().__init__(**cohort)

@@ -231,7 +231,8 @@ def test_micro_strength_sim_responds_to_sliders():
     assert w.error is None
     assert w.result["results"]["max_effort"] is other  # cached, not re-simulated
     assert w.result["results"]["your plan"].people["flares"].mean() != flares_low
-    assert "flares" in w.result["summary"].index
+    assert "flares per person" in w.result["summary"].index
+    assert list(w.result["summary"].columns) == ["your plan", "max_effort"]
 
 
 def test_micro_strength_sim_zero_minutes_is_a_message():
