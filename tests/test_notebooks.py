@@ -188,7 +188,8 @@ def _png_hashes(outputs) -> list[str]:
 
 def test_widgets_respond_in_kernel(tmp_path):
     """02_calm_first in a kernel: changing the pacer's controls redraws its plot and routine; minutes=0 and an
-    empty ratio give a one-line message in the widget (no traceback); the widget objects report .result."""
+    empty ratio give a one-line message in the widget (no traceback); moving the calm-first slider re-simulates
+    and redraws; the widget objects report .result and the frontend's Output state holds the final render."""
     nb = _read(NB_DIR / "02_calm_first.ipynb")
     nb.cells = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
     first = len(nb.cells)
@@ -198,6 +199,9 @@ def test_widgets_respond_in_kernel(tmp_path):
         "pacer.minutes.value = 0\nprint('ERR', pacer.error, pacer.result)",
         "pacer.minutes.value = 10\npacer.ratio.value = ''\nprint('ERR2', pacer.error)",
         "pacer.ratio.value = '1:2'\nprint('OK', pacer.error, pacer.result['timing']['exhale_s'])",
+        "s0 = calm.result['summary'].loc['sensitivity at the end (0-1)', 'your plan']\n"
+        "calm.calm_minutes.value = 0\nprint('CALM', calm.error, s0 != calm.result['summary'].loc["
+        "'sensitivity at the end (0-1)', 'your plan'])",
     ]
     nb.cells += [nbformat.v4.new_code_cell(s) for s in steps]
     nb = _execute(nb, tmp_path)
@@ -207,6 +211,7 @@ def test_widgets_respond_in_kernel(tmp_path):
     assert "ERR minutes: must be a number from 1 to 30 (got 0) None" in printed[2]
     assert "ERR2 inhale:exhale ratio: must be two positive numbers such as 1:2 (the box is empty)" in printed[3]
     assert "OK None 8.0" in printed[4]
+    assert "CALM None True" in printed[5]
     # the frontend's view: the pacer's Output widget ends with the last render and its marker
     pacer_outs = [o for o in _widget_outputs(nb) if "paced:" in _flatten(o) or "error:" in _flatten(o)]
     assert pacer_outs, "the pacer's Output widget holds nothing"
@@ -214,3 +219,6 @@ def test_widgets_respond_in_kernel(tmp_path):
     assert "paced: breaths_per_min=5 ratio=1:2 minutes=10" in last
     assert "Traceback" not in last
     assert len(_png_hashes(pacer_outs[0])) == 1
+    calm_outs = [o for o in _widget_outputs(nb) if "rendered: calm_minutes" in _flatten(o)]
+    assert calm_outs and "rendered: calm_minutes=0 strength_minutes=10 load_level=2" in _flatten(calm_outs[0])
+    assert len(_png_hashes(calm_outs[0])) == 1
