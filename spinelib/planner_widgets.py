@@ -442,8 +442,11 @@ class ProgressionPlanner(_OneDraw, SpineWidget):
         in_band = float(settled["acwr"].between(*ACWR_BAND).mean())
         weekly = prog[prog["category"].isin(STRENGTH)].groupby("week").agg(step=("step", "sum"), deload=("deload", "any"))
         up = (weekly["step"].diff().fillna(0) > 0) & ~weekly["deload"] & ~weekly["deload"].shift(fill_value=False)
+        from .simulate import acwr_multiplier
+
         return {"routine": routine, "progression": prog, "daily": daily, "in_band": in_band,
                 "max_acwr": float(daily["acwr"].max()), "step_weeks": [int(w) for w in up[up].index],
+                "max_flare_multiplier": float(acwr_multiplier(float(daily["acwr"].max()))),
                 "settings": {"start_stage": stage, "weeks": weeks, "step_every": step, "deload_every": deload}}
 
     def week_table(self, result=None) -> pd.DataFrame:
@@ -462,7 +465,9 @@ class ProgressionPlanner(_OneDraw, SpineWidget):
 
     def show(self, r):
         self.show_text(f"{r['in_band']:.0%} of days from week 5 on have a ratio inside 0.8-1.3; the highest ratio is "
-                       f"{r['max_acwr']:.2f}. Steps up in weeks: {', '.join(map(str, r['step_weeks'])) or 'none'}.")
+                       f"{r['max_acwr']:.2f}, where the simulator multiplies the flare risk by "
+                       f"{r['max_flare_multiplier']:.2f}. Steps up in weeks: "
+                       f"{', '.join(map(str, r['step_weeks'])) or 'none'}.")
         self.show_figure(acwr_plot(r["daily"]))
         self.show_frame(self.week_table(r))
 

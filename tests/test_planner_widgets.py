@@ -121,6 +121,7 @@ def test_planner_step_interval_changes_the_plan_and_the_ratio():
     fast = w.result
     assert len(fast["step_weeks"]) > len(slow["step_weeks"])
     assert fast["max_acwr"] > 1.3 and fast["in_band"] < 1.0
+    assert slow["max_flare_multiplier"] == 1.0 and fast["max_flare_multiplier"] > 1.0
     assert not fast["progression"].equals(slow["progression"])
 
 
@@ -152,7 +153,7 @@ def test_load_comparison_same_volume_two_cohorts():
     assert set(r["results"]) == {"structured_load", "unstructured_spikes"}
     vol = r["volume"].set_index("scenario").iloc[:, 0]
     assert vol["structured_load"] == pytest.approx(vol["unstructured_spikes"], rel=0.01)
-    assert "flares" in r["summary"].index
+    assert any("flares" in str(i) for i in r["summary"].index)
     w.state.value = "pain"
     assert w.result["state"] == "pain"
     w.weeks.value = 8
