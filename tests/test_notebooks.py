@@ -222,3 +222,30 @@ def test_widgets_respond_in_kernel(tmp_path):
     calm_outs = [o for o in _widget_outputs(nb) if "rendered: calm_minutes" in _flatten(o)]
     assert calm_outs and "rendered: calm_minutes=0 strength_minutes=10 load_level=2" in _flatten(calm_outs[0])
     assert len(_png_hashes(calm_outs[0])) == 1
+
+
+def test_clean_script_strips_outputs_and_sets_kernelspec(tmp_path):
+    """scripts/clean_notebooks.py: --check flags a dirty notebook; cleaning strips outputs, counts and widget
+    state, sets kernelspec python3, keeps tags and collapsed solutions."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("clean_notebooks", ROOT / "scripts" / "clean_notebooks.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1 + 1", execution_count=3, outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/plain": "2"}, execution_count=3)])
+    cell.metadata.update({"tags": ["solution"], "jupyter": {"source_hidden": True}, "execution": {"x": 1}})
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "my-local-env", "display_name": "mine", "language": "python"}
+    nb.metadata["widgets"] = {WIDGET_STATE: {"state": {}}}
+    path = tmp_path / "dirty.ipynb"
+    nbformat.write(nb, path)
+    assert mod.main(["--check", str(path)]) == 1
+    assert mod.main([str(path)]) == 0
+    assert mod.main(["--check", str(path)]) == 0
+    clean = _read(path)
+    c = clean.cells[0]
+    assert c.outputs == [] and c.execution_count is None and "execution" not in c.metadata
+    assert c.metadata["tags"] == ["solution"] and c.metadata["jupyter"]["source_hidden"] is True
+    assert clean.metadata["kernelspec"]["name"] == "python3" and "widgets" not in clean.metadata
