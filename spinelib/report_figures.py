@@ -44,6 +44,8 @@ OUTCOMES = {
     "capacity_gain": ("Capacity gained", ""),
 }
 LOWER_IS_BETTER = {"pain_change", "flares"}
+SHORT_UNITS = {"pain_change": "points on 0-100 (lower is better)", "adherence": "share of planned sessions",
+               "flares": "flares per person", "habit": "0-1", "capacity_gain": "model units"}
 Z95 = 1.959963984540054
 
 
@@ -60,12 +62,20 @@ def _md(text):
 
 
 def show(fig) -> None:
-    """Display a matplotlib figure once as a static PNG and close it (no duplicate at cell end)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+    """Display a matplotlib figure once as a static PNG and close it (no duplicate at cell end).
 
-    display(fig)
+    The PNG is drawn once at the figure's own size (no "tight" bounding box, which draws it
+    twice): the figures here set their own margins.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, facecolor="white")
     plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
 
 
 def section(title: str, *, page_break: bool = False, anchor: str | None = None, intro: str = ""):
@@ -231,8 +241,8 @@ def projection_figure(result, *, weeks: int):
     from .plots import COLORS, cohort_band_plot
 
     p = _people(result)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), layout="constrained",
-                             gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.91, wspace=0.28)
     cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: mean and middle 95% of people", label="plan")
     if axes[0].get_legend() is not None:
         axes[0].get_legend().remove()
@@ -370,12 +380,14 @@ def outcome_figure(cmp: pd.DataFrame, label_a: str, label_b: str, outcomes=("pai
 
     cmp = cmp.set_index("outcome")
     outcomes = [o for o in outcomes if o in cmp.index]
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 3.2), layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 3.2), squeeze=False)
+    fig.subplots_adjust(left=0.07, right=0.97, bottom=0.12, top=0.9, wspace=0.35)
     for ax, o in zip(axes[0], outcomes):
         r = cmp.loc[o]
         t = pd.DataFrame({"scenario": [label_a, label_b], "value": [r.mean_a, r.mean_b],
                           "lo": [r.lo_a, r.lo_b], "hi": [r.hi_a, r.hi_b]})
-        compare_bars(t, "value", lo="lo", hi="hi", ax=ax, ylabel=OUTCOMES[o][0], title=OUTCOMES[o][0].split(" (")[0])
+        compare_bars(t, "value", lo="lo", hi="hi", ax=ax, ylabel=SHORT_UNITS.get(o, ""),
+                     title=OUTCOMES[o][0].split(" (")[0])
     return fig
 
 
