@@ -622,7 +622,7 @@ class CatalogueExplorer(SpineWidget):
     title = "Exercise catalogue explorer"
     help = "Narrow the list with the filters; each card shows the dosage and the cues."
 
-    def __init__(self, category: str = "micro_strength", max_rows: int = 12):
+    def __init__(self, category: str = "micro_strength", max_rows: int = 8):
         super().__init__()
         from .catalogue import CATEGORIES, EQUIPMENT, POSITIONS, load_catalogue
 
