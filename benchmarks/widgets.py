@@ -10,8 +10,8 @@ that), so drawing is counted even though no kernel is running.
 The comm round trip to the browser is not included (about 0.7 s end to end in JupyterLab, see
 ../shared/TOOLING.md).
 
-Caches that would hide the work are cleared before every change (built routines and daily
-plans, progression tables, a widget's cached comparison runs when the change alters them), so
+Caches that would hide the work are cleared before every change (built routines, progression
+tables, a widget's cached comparison runs when the change alters them), so
 each figure is a cold update at the widget's default cohort size.
 
 Targets: at most 250 ms per update, of which the simulation takes under 50 ms.
@@ -66,7 +66,6 @@ def _restore(saved):
 def _cold(w, *, keep_scenarios: bool = True):
     """Forget what a widget remembered, so the next update does all of its work."""
     pw._ROUTINES.clear()
-    pw._PLANS.clear()
     if hasattr(w, "_progressions"):
         w._progressions.clear()
     if not keep_scenarios and hasattr(w, "_cache"):

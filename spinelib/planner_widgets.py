@@ -42,7 +42,6 @@ __all__ = [
     "overall_mean",
     "audit_html",
     "cached_routine",
-    "cached_daily_plan",
     "SESSION_MIX",
     "PATTERNS",
     # plots
@@ -186,7 +185,6 @@ def _whole_text(value, field: str, lo: int, hi: int) -> int:
 
 
 _ROUTINES: dict = {}
-_PLANS: dict = {}
 
 
 def cached_routine(profile: dict):
@@ -204,16 +202,6 @@ def cached_routine(profile: dict):
             _ROUTINES.clear()
         _ROUTINES[key] = build_routine(prof)
     return _ROUTINES[key]
-
-
-def cached_daily_plan(routine, days: int) -> pd.DataFrame:
-    """``routine.daily_plan(days)``, remembered per routine (keyed by its JSON) and length."""
-    key = (routine.to_json(indent=None), int(days))
-    if key not in _PLANS:
-        if len(_PLANS) > 256:
-            _PLANS.clear()
-        _PLANS[key] = routine.daily_plan(int(days))
-    return _PLANS[key].copy()
 
 
 # ====================================================================== plots (not in plots.py)
@@ -977,7 +965,7 @@ class CohortProjection(_OneDraw, SimulationWidget):
         r = self.builder.result
         if not r or r.get("routine") is None:
             raise InputError("plan", "a plan from the builder above (answer the safety questions and fix any input)")
-        mine = self.simulate(cached_daily_plan(r["routine"], days), days=days)
+        mine = self.simulate(r["routine"], days=days)
         control = self.simulate("no_exercise", days=days, cache_key=("no_exercise", days))
         results = {"your plan": mine, "no_exercise": control}
         return {"results": results, "weeks": days // 7,
