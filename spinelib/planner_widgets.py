@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import io
 import math
-import time
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -37,9 +36,7 @@ __all__ = [
     "acwr",
     "habit_curve",
     "days_to_95",
-    "spiky_load",
     "final_mean",
-    "overall_mean",
     "audit_html",
     "cached_routine",
     "SESSION_MIX",
@@ -123,22 +120,6 @@ def acwr(load, acute: int = 7, chronic: int = 28, start: float | None = None) ->
         ac[i], ch[i] = a, c
     ratio = np.divide(ac, ch, out=np.full_like(ac, np.nan), where=ch > 1e-12)
     return pd.DataFrame({"acute": ac, "chronic": ch, "acwr": ratio})
-
-
-def spiky_load(load, every: int = 14) -> np.ndarray:
-    """The same total load, done in bursts: everything of each ``every``-day block on its last 2 days.
-
-    >>> x = spiky_load([1.0] * 14, every=14)
-    >>> float(x.sum()), x[-2:].tolist()
-    (14.0, [7.0, 7.0])
-    """
-    x = np.asarray(load, dtype=float)
-    out = np.zeros_like(x)
-    for s in range(0, len(x), every):
-        block = x[s:s + every]
-        n = min(2, len(block))
-        out[s + len(block) - n:s + len(block)] = block.sum() / n
-    return out
 
 
 def days_to_95(rate: float) -> float:
@@ -471,13 +452,6 @@ def final_mean(res, state: str) -> float:
     from .plots import band_frame
 
     return float(band_frame(res, state)["mean"].iloc[-1])
-
-
-def overall_mean(res, state: str) -> float:
-    """The cohort mean of ``state`` averaged over all simulated days."""
-    from .plots import band_frame
-
-    return float(band_frame(res, state)["mean"].mean())
 
 
 

@@ -47,13 +47,6 @@ def test_planned_load_counts_strength_minutes_times_level_on_session_days():
     assert load.loc[7, "load"] == 6.0
 
 
-def test_spiky_load_keeps_the_total():
-    """spiky_load: the same total, moved into bursts."""
-    x = np.arange(28, dtype=float)
-    y = pw.spiky_load(x, every=14)
-    assert y.sum() == pytest.approx(x.sum()) and (y > 0).sum() == 4
-
-
 def test_habit_curve_follows_lally_and_misses_cost_little():
     """habit_curve: 95% of the plateau on the chosen day; skipping every 7th day costs a little, not a lot."""
     h = pw.habit_curve(120, 66)
