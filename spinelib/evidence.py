@@ -101,11 +101,23 @@ def cite(ids) -> str:
 
 
 def cite_markdown(ids) -> str:
-    """A Markdown list of citations with links and certainty, for notebooks and reports."""
+    """A Markdown list of citations with links and certainty, for notebooks and reports.
+
+    Empty parts (a "gap" row has no figure or citation) are left out.
+
+    >>> "**." in cite_markdown(["I3-5"])
+    False
+    """
     rows = evidence_table(ids)
     lines = []
     for r in rows.itertuples():
-        link = f" [{r.doi_url}]({r.doi_url})" if r.doi_url else ""
-        lines.append(f"- **{r.id}**: {r.claim}. *{r.figure}*. {r.citation}.{link} "
-                     f"How sure: {CERTAINTY[r.certainty]}.")
+        parts = [f"- **{r.id}**: {r.claim.rstrip('.')}."]
+        if r.figure.strip():
+            parts.append(f"*{r.figure.strip().rstrip('.')}*.")
+        if r.citation.strip():
+            parts.append(f"{r.citation.strip().rstrip('.')}.")
+        if r.doi_url:
+            parts.append(f"[{r.doi_url}]({r.doi_url})")
+        parts.append(f"How sure: {CERTAINTY[r.certainty]}.")
+        lines.append(" ".join(parts))
     return "\n".join(lines)
