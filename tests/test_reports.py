@@ -435,3 +435,27 @@ def test_scenario_settings_validation(monkeypatch):
         with pytest.raises(InputError) as exc:
             reports.validate_parameters("scenario-comparison", bad)
         assert str(exc.value).startswith(field), str(exc.value)
+
+
+def test_template_lookup_prefers_installed_package(monkeypatch, tmp_path):
+    "templates: spinelib/templates inside an installed wheel first, else the checkout's reports/templates"
+    pkg = tmp_path / "spinelib"
+    (pkg / "templates").mkdir(parents=True)
+    (pkg / "data" / "examples").mkdir(parents=True)
+    monkeypatch.setattr(reports.resources, "files", lambda name: pkg)
+    assert reports.templates_dir() == TEMPLATES  # no template in the package folder yet: the checkout
+    (pkg / "templates" / "personal_plan.ipynb").write_text("{}")
+    assert reports.templates_dir() == pkg / "templates"
+    assert reports.examples_dir() == pkg / "data" / "examples"
+
+
+def test_example_sets_cover_the_issue():
+    "examples: personal plans incl. a red-flag-positive client, and a scenario comparison; all valid"
+    from spinelib import screen_red_flags
+
+    sets = reports.example_sets()
+    plans = [s for s in sets if s["template"] == "personal-plan"]
+    assert len(plans) >= 3 and any(s["template"] == "scenario-comparison" for s in sets)
+    assert any(screen_red_flags(s["parameters"].get("red_flags")).referral for s in plans)
+    for s in sets:
+        reports.validate_parameters(s["template"], s["parameters"])
