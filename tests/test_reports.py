@@ -355,10 +355,10 @@ def test_pdfs_pages_and_text(plan, red, comparison):
 
 
 @needs_chromium
-def test_browser_opens_report_offline(plan, tmp_path):
+def test_browser_opens_report_offline(plan, playwright):
     "browser: headless Chromium opens the HTML with the network blocked, finds the plan table and the plots"
-    from playwright.sync_api import sync_playwright
-
+    # `playwright` is pytest-playwright's session fixture (a second sync_playwright() in the same
+    # process would fail once the UI tests have started theirs); never a downloaded browser.
     attempted = []
 
     def block(route):
@@ -367,26 +367,28 @@ def test_browser_opens_report_offline(plan, tmp_path):
             return route.abort()
         return route.continue_()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.route("**/*", block)
-            page.goto(plan.html.as_uri())
-            page.wait_for_load_state("load")
-            assert page.locator("table.plan").count() == 3  # morning, mid-day, evening
-            assert page.locator("table.plan").first.is_visible()
-            imgs = page.locator('img[src^="data:image/png;base64,"]')
-            assert imgs.count() >= 1
-            assert imgs.first.evaluate("i => i.complete && i.naturalWidth > 100")
-            assert page.get_by_role("heading", name="Your day plan").is_visible()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "personal-plan.png"), full_page=True)
-        finally:
-            browser.close()
-    assert attempted == []
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                               "--disable-component-update", "--disable-sync", "--no-first-run"])
+    try:
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.route("**/*", block)
+        page.goto(plan.html.as_uri())
+        page.wait_for_load_state("load")
+        assert page.locator("table.plan").count() == 3  # morning, mid-day, evening
+        assert page.locator("table.plan").first.is_visible()
+        imgs = page.locator('img[src^="data:image/png;base64,"]')
+        assert imgs.count() >= 1
+        assert imgs.first.evaluate("i => i.complete && i.naturalWidth > 100")
+        assert page.get_by_role("heading", name="Your day plan").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "personal-plan.png"), full_page=True)
+        assert attempted == []  # the report asked for nothing outside itself
+        with pytest.raises(Exception):  # and the block really catches network requests
+            page.goto("http://spinelib.invalid/probe")
+        assert attempted == ["http://spinelib.invalid/probe"]
+    finally:
+        browser.close()
 
 
 # ----- report helpers without a kernel ------------------------------------------------------
