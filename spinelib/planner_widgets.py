@@ -342,24 +342,13 @@ def _left(html_text: str) -> str:
 
 
 class _OneDraw:
-    """Mixin: show a figure as a PNG drawn once at its own size.
-
-    The inline backend would draw each figure twice (``bbox_inches='tight'`` measures, then
-    draws); the constrained layout of the workbook's figures already fits them to their size,
-    so one plain draw gives the same picture at about two thirds of the cost.
-    """
+    """Mixin: show each new figure as one PNG draw (``SpineWidget.show_png``), not the inline
+    backend's two ('tight' measures, then draws); the constrained layout already fits it."""
 
     def show_figure(self, fig):
         import matplotlib.pyplot as plt
-        from IPython.display import Image
 
-        from . import widgets as _w
-
-        self.figures.append(fig)
-        if _w.in_kernel():
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-            self._display(Image(data=buf.getvalue(), format="png"))
+        self.show_png(fig)
         plt.close(fig)
 
 
@@ -587,13 +576,12 @@ class AdherenceSimulator(_OneDraw, SimulationWidget):
                 "weekly_minutes": round(weekly, 1), "pattern": pattern}
 
     def show(self, r):
-        from .plots import cohort_bands
         from .widgets import available_states
 
         states = available_states(r["results"], self.STATES)
         self.show_text(f"{r['weekly_minutes']:g} planned minutes a week, {PATTERNS[r['pattern']]}; "
                        f"{r['people']} simulated people.")
-        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.4 * len(states), 3.0)))
+        self.show_bands(r["results"], states, figsize=(3.4 * len(states), 3.0))  # redrawn in place
         self.show_frame(_tidy(r["summary"]))
 
 
@@ -950,12 +938,12 @@ class CohortProjection(_OneDraw, SimulationWidget):
         return f"{self.marker}: projection weeks={values['weeks']} minutes={m}"
 
     def show(self, r):
-        from .plots import cohort_bands
         from .widgets import available_states
 
         states = available_states(r["results"], ("pain", "habit", "capacity"))
-        self.show_figure(cohort_bands(r["results"], states=states, weeks=True, figsize=(3.4 * len(states), 3.0),
-                                      suptitle=f"{self.people} similar people over {r['weeks']} weeks"))
+        self.show_text(f"{self.people} simulated people like you over {r['weeks']} weeks: your plan against not "
+                       "exercising.")
+        self.show_bands(r["results"], states, figsize=(3.4 * len(states), 3.0))  # redrawn in place
         self.show_frame(_tidy(r["summary"]))
 
 
