@@ -12,39 +12,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from queue import Empty
 
 import nbformat
-from nbclient import NotebookClient
+from spinelib.nbrun import PollingClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 60.0
-
-
-class PollingClient(NotebookClient):
-    """NotebookClient that waits for each cell's reply in short polls.
-
-    With ipywidgets traffic, one long wait on the shell channel sometimes misses the reply
-    and the run stalls for the whole cell timeout (jupyter/nbclient#312). Polling in 0.25 s
-    slices with the same overall deadline avoids the stall.
-    """
-
-    async def async_start_new_kernel_client(self):
-        kc = await super().async_start_new_kernel_client()
-        wait = kc.shell_channel.get_msg
-
-        async def get_msg(timeout=None):
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while True:
-                step = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
-                try:
-                    return await wait(timeout=step)
-                except Empty:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
-
-        kc.shell_channel.get_msg = get_msg
-        return kc
 
 
 def run(path: Path) -> float:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
-import time
 from pathlib import Path
-from queue import Empty
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from spinelib.nbrun import PollingClient
 from spinelib.selfcheck import EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,32 +22,6 @@ NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 MINE = ("00_start_here", "01_micro_strength", "02_calm_first", "03_transitions")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-
-
-class PollingClient(NotebookClient):
-    """NotebookClient that waits for each cell's reply in short polls.
-
-    With ipywidgets traffic, one long wait on the shell channel sometimes misses the reply
-    and the run stalls for the whole cell timeout (jupyter/nbclient#312). Polling in 0.25 s
-    slices with the same overall deadline avoids the stall.
-    """
-
-    async def async_start_new_kernel_client(self):
-        kc = await super().async_start_new_kernel_client()
-        wait = kc.shell_channel.get_msg
-
-        async def get_msg(timeout=None):
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while True:
-                step = 0.25 if deadline is None else max(0.0, min(0.25, deadline - time.monotonic()))
-                try:
-                    return await wait(timeout=step)
-                except Empty:
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise
-
-        kc.shell_channel.get_msg = get_msg
-        return kc
 
 
 def _read(path: Path):

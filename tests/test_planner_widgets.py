@@ -387,16 +387,10 @@ def test_projection_follows_the_builder(builder):
 
 # ----------------------------------------------------------------------- in a kernel (no browser)
 def _polling_client():
-    """The suite's one NotebookClient that polls for cell replies (tests/test_notebooks.py: a long wait can
-    miss a reply after widget traffic, jupyter/nbclient#312), loaded from its file rather than copied."""
-    import importlib.util
-    from pathlib import Path
+    """The one NotebookClient that polls for cell replies (jupyter/nbclient#312), from spinelib.nbrun."""
+    from spinelib.nbrun import PollingClient
 
-    path = Path(__file__).resolve().parent / "test_notebooks.py"
-    spec = importlib.util.spec_from_file_location("_spinelib_notebook_runner", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PollingClient
+    return PollingClient
 
 
 def _kernel_run(notebook: str, steps: list[str], tmp_path):
