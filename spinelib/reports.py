@@ -430,6 +430,7 @@ def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600
             str(path), None, parameters=parameters, kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class=_kernel_manager_class(),
+            shutdown_kernel="immediate",  # every output is collected by then; saves ~0.15 s a report
         )
     except PapermillExecutionError as exc:
         evalue = " ".join(str(exc.evalue).split())
