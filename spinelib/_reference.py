@@ -15,7 +15,7 @@ so :func:`spinelib.simulate.simulate` uses it when ``people <= SCALAR_PEOPLE``.
 >>> plan = plan_arrays(SCENARIOS["gentle_daily"].plan(7), 7, Params())
 >>> traj, end = run_reference(plan, d.persons, d.uniforms, Params())
 >>> traj.shape
-(7, 11, 2)
+(7, 12, 2)
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def run_person(c: dict, person: dict, u: list, p: Params):
         pain = min(100.0, P0 * max(0.0, natural - benefit) + p.flare_pain * (1.0 if flare else 0.0))
         if t >= days - tail:
             pain_tail += pain
-        rows.append((K0 + gain, k_g * G, S, H, pain, 1.0 if flare else 0.0, d, A, C, acwr, X))
+        rows.append((K0 + gain, k_g * G, S, H, pain, 1.0 if flare else 0.0, d, A, C, acwr, X, k_f * stim))
     end = {"pain_tail": pain_tail / tail, "sessions": sessions, "early": early, "late": late, "flares": flares,
            "flare_days": flare_days, "habit": H, "capacity_gain": k_f * F, "sensitivity": S}
     return rows, end
@@ -167,6 +167,6 @@ def run_reference(plan: dict, persons: dict, uniforms, params=None):
         rows, end = run_person(c, person, u[:, i].tolist(), p)
         trajs.append(rows)
         ends.append(end)
-    traj = np.array(trajs, dtype=float).transpose(1, 2, 0) if n else np.empty((len(u), 11, 0))
+    traj = np.array(trajs, dtype=float).transpose(1, 2, 0) if n else np.empty((len(u), 12, 0))
     end = {k: np.array([e[k] for e in ends], dtype=float) for k in ends[0]}
     return traj, end

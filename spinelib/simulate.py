@@ -52,7 +52,7 @@ MAX_FULL_PERSON_DAYS = 5_000_000
 # up to this many people a plain-Python loop beats numpy's per-call overhead (same equations)
 SCALAR_PEOPLE = 4
 STATES = ("capacity", "fatigue", "sensitivity", "habit", "pain", "flare", "session", "acute", "chronic", "acwr",
-          "transition_skill")
+          "transition_skill", "stimulus")
 PERSON_FIELDS = ("pain0", "plateau", "sens0", "capacity0", "log_hazard0", "habit_rate", "logit0", "decliner")
 _BLOCK_CELLS = 2_000_000  # person-days per block of the day loop
 
@@ -466,6 +466,7 @@ def _run_chunk(cst: dict, per: dict, uniforms, p: Params, dtype, nsub: int, full
                 F *= eF
                 np.multiply(G, eG, out=row[1])
                 G = row[1]
+                row[11] = t2 if stim_today else 0  # effective stimulus today, in capacity units
                 if stim_today:
                     F += t2
                     np.multiply(t2, kG_over_kF, out=t4)

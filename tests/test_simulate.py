@@ -285,3 +285,14 @@ def test_structured_progression_keeps_the_load_ratio_near_the_sweet_spot():
     assert s["acwr_p2.5"].min() >= 0.8 and s["acwr_p97.5"].max() <= 1.4
     assert 0.95 <= s["acwr_mean"].min() and s["acwr_mean"].max() <= 1.3
     assert u["acwr_p97.5"].max() > 1.5
+
+
+def test_effective_stimulus_is_reported_and_calming_first_raises_it():
+    """daily: the effective stimulus is a state; calming first lets more of the same work count"""
+    a = simulate("calm_first", people=2000, days=84, seed=0).daily
+    b = simulate("strength_only", people=2000, days=84, seed=0).daily
+    assert {"stimulus_mean", "stimulus_p2.5", "stimulus_p97.5"} <= set(a.columns)
+    assert (a["stimulus_p2.5"] >= 0).all()
+    assert a["stimulus_mean"].sum() > b["stimulus_mean"].sum()
+    none = simulate("no_exercise", people=200, days=28, seed=0).daily
+    assert (none["stimulus_mean"] == 0).all()

@@ -284,3 +284,11 @@ def test_simulation_widgets_are_fast_enough(builder):
         first.value = v
         times.append(w.sim_seconds)
     assert float(np.median(times)) < 0.2, times
+
+
+def test_calm_first_widget_plots_effective_stimulus():
+    """calm_first_sim: sensitivity, effective stimulus and capacity are all drawn"""
+    from spinelib.widgets import available_states, calm_first_sim
+
+    w = calm_first_sim()
+    assert available_states(w.result["results"], w.states) == ("sensitivity", "stimulus", "capacity")
