@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from .catalogue import EQUIPMENT
 from .errors import InputError
 from .widgets import RedFlagScreen, SimulationWidget, SpineWidget, _number, one_line
 
@@ -388,8 +389,9 @@ class ProgressionPlanner(_OneDraw, SpineWidget):
         deload = _whole_text(deload_every, "easier week every", 0, 12)
         if deload == 1:
             raise InputError("easier week every", "0 (none) or 2 or more weeks (1 would make every week easy)", 1)
+        # every piece of equipment, so the whole ladder can be climbed
         routine = cached_routine({"minutes_per_day": self.minutes_per_day, "load_stage": stage,
-                                  "irritability": "low"})
+                                  "irritability": "low", "equipment": list(EQUIPMENT)})
         key = (stage, weeks, step, deload)
         if key not in self._progressions:
             self._progressions[key] = routine.progression(weeks=weeks, step_every=step, deload_every=deload)

@@ -409,11 +409,19 @@ class Routine:
         Every ``step_every`` weeks (default 2; 3 for a highly irritable back) one strength
         exercise, in turn, moves one rung up its ladder; every ``deload_every``-th week is
         an easier week in which each ladder exercise drops one rung, and the week after
-        returns to where it was. No exercise ever moves more than one rung in a week.
+        returns to where it was. No exercise ever moves more than one rung in a week, and the
+        day never grows past the time budget: a harder rung that takes longer than the one it
+        replaces gets only the minutes free that day (fewer repetitions of the harder drill),
+        shown in the ``minutes`` column. Rungs that need equipment or a position the person
+        does not have are skipped.
         """
         return pd.DataFrame(self._progression_records(weeks, step_every, deload_every),
                             columns=["week", "slot", "order", "exercise_id", "name", "category", "load_level",
                                      "control_demand", "minutes", "step", "deload"])
+
+    def _usable(self, row) -> bool:
+        """The person has the equipment for this catalogue row and tolerates its position."""
+        return set(row["equipment"]) <= self.profile.available_equipment and row["position"] in self.profile.positions
 
     def _progression_records(self, weeks, step_every=None, deload_every=4) -> list[dict]:
         weeks = _whole(weeks, "weeks", 1, 520)
@@ -422,11 +430,14 @@ class Routine:
         deload_every = _whole(deload_every, "deload_every", 0, 12)
         idx = catalogue_index()
         rows_by_id = idx.rows
-        budget = float(self.profile.minutes_per_day)
         keys = [(s, i) for s in SLOTS for i in range(len(self.slots.get(s, ())))]
         base = {k: self.slots[k[0]][k[1]].exercise_id for k in keys}
         climbable = [k for k in keys if self.slots[k[0]][k[1]].category in STRENGTH]
         climbable.sort(key=lambda k: (0 if self.slots[k[0]][k[1]].category == "structured_load" else 1, SLOTS.index(k[0]), k[1]))
+        # minutes given to each place in the plan: a harder rung gets its own dosage when the day
+        # has room for it, otherwise only the time that is free (fewer repetitions, same rung)
+        alloc = {k: self.slots[k[0]][k[1]].minutes for k in keys}
+        room = max(float(self.profile.minutes_per_day), self.minutes)
         rows, turn, prev_deload = [], 0, False
         for w in range(1, weeks + 1):
             deload = bool(deload_every) and w % deload_every == 0
@@ -435,22 +446,23 @@ class Routine:
                     k = climbable[turn % len(climbable)]
                     turn += 1
                     nxt = rows_by_id[base[k]]["progression_id"]
-                    if not nxt or nxt in base.values():
+                    if not nxt or nxt in base.values() or not self._usable(rows_by_id[nxt]):
                         continue
-                    minutes = sum(rows_by_id[e]["minutes"] for e in base.values())
-                    minutes += rows_by_id[nxt]["minutes"] - rows_by_id[base[k]]["minutes"]
-                    if minutes <= max(budget, self.minutes) + 1e-9:  # a harder rung must still fit the day
-                        base[k] = nxt
-                        break
+                    spare = max(0.0, room - sum(alloc.values()))
+                    base[k] = nxt
+                    alloc[k] = min(float(rows_by_id[nxt]["minutes"]), alloc[k] + spare)
+                    break
             for k in keys:
-                ex = base[k]
-                if deload and k in climbable and rows_by_id[ex]["regression_id"]:
+                ex, minutes = base[k], alloc[k]
+                if deload and k in climbable and rows_by_id[ex]["regression_id"] \
+                        and self._usable(rows_by_id[rows_by_id[ex]["regression_id"]]):
                     ex = rows_by_id[ex]["regression_id"]
+                    minutes = min(minutes, float(rows_by_id[ex]["minutes"]))
                 r = rows_by_id[ex]
                 rows.append({
                     "week": w, "slot": k[0], "order": k[1] + 1, "exercise_id": ex, "name": r["name"],
                     "category": r["category"], "load_level": int(r["load_level"]),
-                    "control_demand": int(r["control_demand"]), "minutes": float(r["minutes"]),
+                    "control_demand": int(r["control_demand"]), "minutes": round(float(minutes), 2),
                     "step": idx.step[ex], "deload": deload,
                 })
             prev_deload = deload

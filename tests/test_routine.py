@@ -43,6 +43,9 @@ def test_any_valid_profile_gets_a_safe_plan_that_passes_its_audit(kw):
     assert passes(a), a.to_string()
     assert passes(audit(r, p, r.progression(weeks=12)))
     assert Routine.from_json(r.to_json()) == r
+    for ex in r.progression(weeks=12)["exercise_id"]:  # the ladder never asks for missing equipment
+        row = load_catalogue().set_index("id").loc[ex]
+        assert set(row["equipment"]) <= p.available_equipment and row["position"] in p.positions
     plan = r.daily_plan(84)
     assert plan.filter(like="min_").sum(axis=1).max() <= p.minutes_per_day + 1e-9
 
