@@ -6,15 +6,55 @@
 """
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets import default
 
-__all__ = ["PollingClient", "execute_notebook"]
+__all__ = ["PollingClient", "execute_notebook", "ipc_kernel_manager_class", "drop_ipc_dir"]
+
+
+@functools.lru_cache(maxsize=1)
+def _ipc_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="spinelib-kernels-"))
+
+
+def drop_ipc_dir() -> None:
+    """Remove this process's socket folder once its kernel has gone (jupyter_client removed the sockets)."""
+    if _ipc_dir.cache_info().currsize:
+        try:
+            _ipc_dir().rmdir()
+        except OSError:
+            pass
+        _ipc_dir.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def ipc_kernel_manager_class():
+    """A kernel manager that talks to its kernel over local (ipc) sockets with unique paths.
+
+    With TCP, jupyter_client picks free ports and the kernel binds them a moment later; when
+    several kernels start at once (a batch, a busy CI machine) another process can take a port
+    in between and the kernel dies ("Address already in use"). Unix sockets have no such race.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return str(_ipc_dir() / f"k-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
 
 
 class PollingClient(NotebookClient):
@@ -22,8 +62,13 @@ class PollingClient(NotebookClient):
 
     With ipywidgets traffic, one long wait on the shell channel sometimes misses the reply
     and the run stalls for the whole cell timeout (jupyter/nbclient#312). Polling in 0.25 s
-    slices with the same overall deadline avoids the stall.
+    slices with the same overall deadline avoids the stall. Kernels talk over local sockets
+    (:func:`ipc_kernel_manager_class`), so parallel runs never race for TCP ports.
     """
+
+    @default("kernel_manager_class")
+    def _ipc_kernel_manager(self):
+        return ipc_kernel_manager_class()
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
@@ -51,7 +96,10 @@ def execute_notebook(nb, cwd=None, timeout: float = 300, allow_errors: bool = Fa
     """
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(Path(nb), as_version=4)
-    with tempfile.TemporaryDirectory(prefix="spinelib-nb-") as tmp:
-        PollingClient(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
-                      resources={"metadata": {"path": str(cwd or tmp)}}).execute()
+    try:
+        with tempfile.TemporaryDirectory(prefix="spinelib-nb-") as tmp:
+            PollingClient(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
+                          resources={"metadata": {"path": str(cwd or tmp)}}).execute()
+    finally:
+        drop_ipc_dir()
     return nb

@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -378,44 +377,6 @@ def validate_parameters(template, parameters: dict | None) -> dict:
 
 
 # ----- execution and rendering -------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _ipc_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="spinelib-kernels-"))
-
-
-def _drop_ipc_dir() -> None:
-    """Remove this process's socket folder once its kernel has gone (jupyter_client removed the sockets)."""
-    if _ipc_dir.cache_info().currsize:
-        try:
-            _ipc_dir().rmdir()
-        except OSError:
-            pass
-        _ipc_dir.cache_clear()
-
-
-@functools.lru_cache(maxsize=1)
-def _kernel_manager_class():
-    """A kernel manager that talks to its kernel over local (ipc) sockets with unique paths.
-
-    With TCP, jupyter_client picks free ports and the kernel binds them a moment later; when
-    several kernels start at once (a batch, a busy CI machine) another process can take a port
-    in between and the kernel dies ("Address already in use"). Unix sockets have no such race.
-    """
-    from jupyter_client import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self):
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self):
-            return str(_ipc_dir() / f"k-{uuid.uuid4().hex[:12]}")
-
-    return IPCKernelManager
-
-
 def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600):
     """Execute a template with papermill's Python API; return the executed notebook node.
 
@@ -423,20 +384,21 @@ def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
+    from .nbrun import drop_ipc_dir, ipc_kernel_manager_class
 
     path = template_path(template)
     try:
         return papermill.execute_notebook(
             str(path), None, parameters=parameters, kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class=_kernel_manager_class(),
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class=ipc_kernel_manager_class(),
             shutdown_kernel="immediate",  # every output is collected by then; saves ~0.15 s a report
         )
     except PapermillExecutionError as exc:
         evalue = " ".join(str(exc.evalue).split())
         raise ReportError(f"{_label(template)}: cell {exc.exec_count} raised {exc.ename}: {evalue}") from None
     finally:
-        _drop_ipc_dir()
+        drop_ipc_dir()
 
 
 PAGE_CSS = """

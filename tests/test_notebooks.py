@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from spinelib.nbrun import PollingClient
+from spinelib.nbrun import execute_notebook
 from spinelib.selfcheck import EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +29,7 @@ def _read(path: Path):
 
 
 def _execute(nb, tmp_path, timeout=180):
-    client = PollingClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
-    return nb
+    return execute_notebook(nb, cwd=tmp_path, timeout=timeout)
 
 
 def _text_outputs(cell) -> str:
