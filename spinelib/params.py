@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, Shown, kind
 
 __all__ = ["Param", "PARAMS", "Params", "MECHANISMS", "param_table", "Shown", "kind"]
 
@@ -182,27 +182,6 @@ PARAMS: tuple[Param, ...] = (
 )
 
 _BY_NAME = {p.name: p for p in PARAMS}
-
-
-class Shown:
-    """A value shown as-is in an error message (no quotes), e.g. a type name.
-
-    >>> str(Shown("list"))
-    'list'
-    """
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def kind(value) -> Shown:
-    """The type name of a value, for 'got ...' in an error message."""
-    return Shown(type(value).__name__)
 
 
 def _fmt(x) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import CATEGORIES, catalogue_index
-from .errors import InputError, fmt_allowed
+from .errors import InputError, fmt_allowed, whole_number
 from .profile import Profile, as_profile
 from .redflags import RedFlagResult, screen_red_flags
 
@@ -424,10 +424,10 @@ class Routine:
         return set(row["equipment"]) <= self.profile.available_equipment and row["position"] in self.profile.positions
 
     def _progression_records(self, weeks, step_every=None, deload_every=4) -> list[dict]:
-        weeks = _whole(weeks, "weeks", 1, 520)
-        step_every = _whole(step_every if step_every is not None else (3 if self.profile.irritability == "high" else 2),
+        weeks = whole_number(weeks, "weeks", 1, 520)
+        step_every = whole_number(step_every if step_every is not None else (3 if self.profile.irritability == "high" else 2),
                             "step_every", 1, 12)
-        deload_every = _whole(deload_every, "deload_every", 0, 12)
+        deload_every = whole_number(deload_every, "deload_every", 0, 12)
         idx = catalogue_index()
         rows_by_id = idx.rows
         keys = [(s, i) for s in SLOTS for i in range(len(self.slots.get(s, ())))]
@@ -470,7 +470,7 @@ class Routine:
 
     def daily_plan(self, days: int, progression: bool = True) -> pd.DataFrame:
         """The simulator's input: one row per day (see docs/architecture.md)."""
-        days = _whole(days, "days", 1, 3650)
+        days = whole_number(days, "days", 1, 3650)
         weeks = (days + 6) // 7
         recs = self._progression_records(weeks if progression else 1)
         by_week: dict = {}
@@ -521,7 +521,7 @@ class Routine:
                     raise InputError(f"slots.{s}", "exercise ids from the catalogue", ex)
                 items.append(RoutineItem.from_row(rows[ex], s))
             out[s] = tuple(items)
-        dpw = prof.days_per_week if days_per_week is None else _whole(days_per_week, "days_per_week", 1, 7)
+        dpw = prof.days_per_week if days_per_week is None else whole_number(days_per_week, "days_per_week", 1, 7)
         return cls(profile=prof, slots={s: out.get(s, ()) for s in SLOTS}, days_per_week=dpw,
                    screen=screen_red_flags(prof.red_flags))
 
@@ -534,13 +534,6 @@ class Routine:
         for s, ex in zip(frame["slot"], frame["exercise_id"]):
             slots.setdefault(s, []).append(ex)
         return cls.from_ids(slots, profile=profile, days_per_week=days_per_week)
-
-
-def _whole(v, name, lo, hi):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer, float)) or (isinstance(v, float) and not v.is_integer()) \
-            or not lo <= v <= hi:
-        raise InputError(name, f"a whole number from {lo} to {hi}", v)
-    return int(v)
 
 
 def _calm_first(categories) -> bool:

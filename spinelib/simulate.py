@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import InputError
-from .params import Params, Shown, kind
+from .errors import InputError, Shown, kind, whole_number
+from .params import Params
 from .scenarios import CATEGORY_COLUMNS, PLAN_COLUMNS, SCENARIOS, _scenario, scenarios
 
 __all__ = ["simulate", "scenarios", "SimulationResult", "Draws", "draw_people", "make_draws", "run_model",
@@ -58,28 +58,18 @@ _BLOCK_CELLS = 2_000_000  # person-days per block of the day loop
 
 
 # --- input checks ----------------------------------------------------------------------------
-def _whole(value, name, lo, hi):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise InputError(name, f"a whole number from {lo:,} to {hi:,}", value if isinstance(value, str) else kind(value))
-    if isinstance(value, (float, np.floating)) and not (math.isfinite(value) and float(value).is_integer()):
-        raise InputError(name, f"a whole number from {lo:,} to {hi:,}", value)
-    if not lo <= value <= hi:
-        raise InputError(name, f"a whole number from {lo:,} to {hi:,}", value)
-    return int(value)
-
-
 def _check_people(people):
-    return _whole(people, "people", 1, MAX_PEOPLE)
+    return whole_number(people, "people", 1, MAX_PEOPLE)
 
 
 def _check_days(days):
-    return _whole(days, "days", 1, MAX_DAYS)
+    return whole_number(days, "days", 1, MAX_DAYS)
 
 
 def _check_seed(seed):
     if seed is None:
         return None
-    return _whole(seed, "seed", 0, 2**63 - 1)
+    return whole_number(seed, "seed", 0, 2**63 - 1)
 
 
 # --- plans -----------------------------------------------------------------------------------
