@@ -16,7 +16,6 @@ curve). Errors never reach the person as a traceback: the widget shows one line.
 from __future__ import annotations
 
 import html
-import io
 import math
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .catalogue import EQUIPMENT
+from .params import Params
 from .errors import InputError
 from .widgets import RedFlagScreen, SimulationWidget, SpineWidget, _number, one_line
 
@@ -67,6 +67,10 @@ STRENGTH = ("micro_strength", "structured_load")
 
 
 # ====================================================================== pure helpers
+# the simulator's defaults: the same averaging spans and habit decay as the model
+_DEFAULTS = Params()
+
+
 def planned_load(progression: pd.DataFrame, session_days=(0, 1, 2, 3, 4, 5, 6)) -> pd.DataFrame:
     """Daily training load of a progression plan.
 
@@ -95,7 +99,7 @@ def planned_load(progression: pd.DataFrame, session_days=(0, 1, 2, 3, 4, 5, 6)) 
     return pd.DataFrame(rows)
 
 
-def acwr(load, acute: int = 7, chronic: int = 28, start: float | None = None) -> pd.DataFrame:
+def acwr(load, acute: float | None = None, chronic: float | None = None, start: float | None = None) -> pd.DataFrame:
     """Acute and chronic load and their ratio, as exponentially weighted daily averages.
 
     ``A_t = A_{t-1} + a_7 (L_t - A_{t-1})`` and the same for ``C_t`` with ``a_28``, where
@@ -112,6 +116,8 @@ def acwr(load, acute: int = 7, chronic: int = 28, start: float | None = None) ->
     x = np.asarray(load, dtype=float)
     if x.ndim != 1 or len(x) == 0 or not np.all(np.isfinite(x)) or (x < 0).any():
         raise InputError("load", "a non-empty list of daily loads of 0 or more")
+    acute = _DEFAULTS.acute_days if acute is None else acute
+    chronic = _DEFAULTS.chronic_days if chronic is None else chronic
     a7, a28 = 1 - math.exp(-1 / acute), 1 - math.exp(-1 / chronic)
     a = c = float(x[:7].mean()) if start is None else float(start)
     ac, ch = np.empty_like(x), np.empty_like(x)
@@ -137,8 +143,8 @@ def habit_curve(days=84, days_to_plateau=66, miss_every: int = 0) -> pd.DataFram
 
     ``c = ln(20) / days_to_plateau`` (so ``days_to_plateau`` is the time to 95% of the plateau;
     Lally 2010 found 18-254 days, median 66, I5-1). ``n`` counts days actually practised; with
-    ``miss_every = k`` every k-th day is skipped and habit dips by 1% on it (our assumption:
-    one miss barely matters, I5-1). Columns: ``day, practised, habit``.
+    ``miss_every = k`` every k-th day is skipped and habit dips by the simulator's
+    ``habit_decay`` (1%) on it (our assumption: one miss barely matters, I5-1). Columns: ``day, practised, habit``.
 
     >>> h = habit_curve(200, 66)
     >>> round(float(h.loc[h["day"] == 66, "habit"].iloc[0]), 2)
@@ -156,14 +162,9 @@ def habit_curve(days=84, days_to_plateau=66, miss_every: int = 0) -> pd.DataFram
                 n += 1
                 h = max(h, 1 - math.exp(-c * n))
             else:
-                h *= 0.99
+                h *= 1 - _DEFAULTS.habit_decay
         rows.append((day, practised, h))
     return pd.DataFrame(rows, columns=["day", "practised", "habit"])
-
-
-def _whole_text(value, field: str, lo: int, hi: int) -> int:
-    """A whole number from a control or a typed text box, else a one-line InputError."""
-    return int(_number(value, field, lo, hi, whole=True))
 
 
 _ROUTINES: dict = {}
@@ -383,10 +384,10 @@ class ProgressionPlanner(_OneDraw, SpineWidget):
         self.setup(["start_stage", "weeks", "step_every", "deload_every"])
 
     def compute(self, start_stage, weeks, step_every, deload_every):
-        stage = _whole_text(start_stage, "start stage", 1, 5)
-        weeks = _whole_text(weeks, "weeks", 1, 104)
-        step = _whole_text(step_every, "step up every", 1, 12)
-        deload = _whole_text(deload_every, "easier week every", 0, 12)
+        stage = _number(start_stage, "start stage", 1, 5, whole=True)
+        weeks = _number(weeks, "weeks", 1, 104, whole=True)
+        step = _number(step_every, "step up every", 1, 12, whole=True)
+        deload = _number(deload_every, "easier week every", 0, 12, whole=True)
         if deload == 1:
             raise InputError("easier week every", "0 (none) or 2 or more weeks (1 would make every week easy)", 1)
         # every piece of equipment, so the whole ladder can be climbed
@@ -472,7 +473,7 @@ class LoadComparison(_OneDraw, SimulationWidget):
         from .scenarios import scenario_plan
         from .widgets import compare_people
 
-        days = _whole_text(weeks, "weeks", 1, 104) * 7
+        days = _number(weeks, "weeks", 1, 104, whole=True) * 7
         runs = {s: self.simulate(s, days=days, cache_key=(s, days)) for s in self.SCENARIOS}
         volume = pd.DataFrame([{"scenario": s, "planned minutes of structured load":
                                 float(scenario_plan(s, days)["min_structured_load"].sum())} for s in self.SCENARIOS])
@@ -543,8 +544,8 @@ class AdherenceSimulator(_OneDraw, SimulationWidget):
         on consecutive days from Monday; ``weekly``: the whole week's minutes in one Monday session)."""
         from .widgets import plan_frame
 
-        m = _whole_text(minutes, "minutes per day", 5, 60)
-        d = _whole_text(days_per_week, "days per week", 1, 7)
+        m = _number(minutes, "minutes per day", 5, 60, whole=True)
+        d = _number(days_per_week, "days per week", 1, 7, whole=True)
         if pattern not in PATTERNS:
             raise InputError("session pattern", "one of " + ", ".join(PATTERNS), pattern)
         session = m * d if pattern == "weekly" else m
@@ -567,7 +568,7 @@ class AdherenceSimulator(_OneDraw, SimulationWidget):
     def compute(self, minutes, days_per_week, pattern, cohort):
         from .widgets import compare_people
 
-        people = _whole_text(cohort, "cohort size", 20, 2000)
+        people = _number(cohort, "cohort size", 20, 2000, whole=True)
         plan = self.plan(minutes, days_per_week, pattern)
         mine = self.simulate(plan, people=people)
         control = self.simulate("no_exercise", people=people, cache_key=("no_exercise", people, self.days))
@@ -925,7 +926,7 @@ class CohortProjection(_OneDraw, SimulationWidget):
     def compute(self, weeks):
         from .widgets import compare_people
 
-        days = _whole_text(weeks, "weeks", 1, 104) * 7
+        days = _number(weeks, "weeks", 1, 104, whole=True) * 7
         r = self.builder.result
         if not r or r.get("routine") is None:
             raise InputError("plan", "a plan from the builder above (answer the safety questions and fix any input)")

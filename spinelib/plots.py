@@ -145,9 +145,10 @@ def state_label(state: str) -> str:
 
 
 # ---------------------------------------------------------------- cohort summaries
-_MEAN = ("mean", "avg")
-_LO = ("p2.5", "p2_5", "p025", "q025", "lo", "low", "lower", "p2", "q2.5", "q02.5")
-_HI = ("p97.5", "p97_5", "p975", "q975", "hi", "high", "upper", "p97", "q97.5")
+# the simulator's summary names (spinelib.simulate), and the short lo/hi some tables use
+_MEAN = ("mean",)
+_LO = ("p2.5", "lo")
+_HI = ("p97.5", "hi")
 
 
 def _daily_of(result) -> pd.DataFrame:

@@ -794,28 +794,18 @@ OUTCOME_LABELS = {
 }
 
 
-# synonyms the simulator may use for a state in its per-day summary
-_STATE_SYNONYMS = {
-    "stimulus": ("stimulus", "effective_stimulus", "eff_stimulus"),
-    "flare": ("flare", "in_flare", "flare_share"),
-    "hazard": ("hazard", "flare_hazard"),
-}
-
-
 def available_states(results, wanted) -> tuple:
-    """The states of ``wanted`` found in a result's per-day summary (synonyms resolved)."""
+    """The states of ``wanted`` that a result's per-day summary holds, in the order asked."""
     from .plots import band_frame
 
     first = next(iter(results.values())) if isinstance(results, dict) else results
     found = []
     for st in wanted:
-        for name in _STATE_SYNONYMS.get(st, (st,)):
-            try:
-                band_frame(first, name)
-            except KeyError:
-                continue
-            found.append(name)
-            break
+        try:
+            band_frame(first, st)
+        except KeyError:
+            continue
+        found.append(st)
     return tuple(found)
 
 
