@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import temp_beside, write_temp
 from .errors import InputError, fmt_allowed
 
 __all__ = [
@@ -519,31 +520,7 @@ def check_self_contained(page: str) -> None:
             raise ReportError(f"the HTML would load {what} ({page[m.start():m.start() + 60]!r}); refusing to write it")
 
 
-# ----- atomic writes -----------------------------------------------------------------------
-def _umask() -> int:
-    old = os.umask(0o022)
-    os.umask(old)
-    return old
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
-def _temp_beside(path: Path, suffix: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part" + suffix, dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a report is an ordinary file
-    return Path(tmp)
-
-
-def _write_temp(path: Path, data, suffix: str) -> Path:
-    tmp = _temp_beside(path, suffix)
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    return tmp
+# ----- atomic writes: spinelib.atomic ------------------------------------------------------
 
 
 def html_to_pdf(html_path, pdf_path, *, timeout: float = 120) -> Path:
@@ -551,7 +528,7 @@ def html_to_pdf(html_path, pdf_path, *, timeout: float = 120) -> Path:
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
     if not Path(CHROMIUM).exists():
         raise ReportError(f"PDF needs Chromium at {CHROMIUM} (Debian package `chromium`; or set SPINELIB_CHROMIUM)")
-    tmp = _temp_beside(pdf_path, ".pdf")
+    tmp = temp_beside(pdf_path, ".pdf")
     try:
         with tempfile.TemporaryDirectory(prefix="spinelib-chromium-") as profile:
             cmd = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}",
@@ -596,16 +573,16 @@ def run_report(template, parameters: dict | None = None, output=None, *, pdf: bo
     page = render_html(nb, title=_title(template, params))
     staged: list[tuple[Path, Path]] = []
     try:
-        staged.append((_write_temp(out, page, ".html"), out))
+        staged.append((write_temp(out, page, ".html"), out))
         pdf_path = nb_path = None
         if keep_notebook:
             import nbformat
 
             nb_path = out.with_suffix(".ipynb")
-            staged.append((_write_temp(nb_path, nbformat.writes(nb), ".ipynb"), nb_path))
+            staged.append((write_temp(nb_path, nbformat.writes(nb), ".ipynb"), nb_path))
         if pdf:
             pdf_path = out.with_suffix(".pdf")
-            tmp_pdf = _temp_beside(pdf_path, ".pdf")
+            tmp_pdf = temp_beside(pdf_path, ".pdf")
             staged.append((tmp_pdf, pdf_path))
             html_to_pdf(staged[0][0], tmp_pdf)
         for tmp, final in staged:
@@ -809,7 +786,7 @@ def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "na
     summary += _run_jobs(work, jobs, progress, desc=label)
     df = pd.DataFrame(summary, columns=SUMMARY_COLUMNS).sort_values("row").reset_index(drop=True)
     spath = Path(summary_path) if summary_path else out_dir / f"{label}-summary.csv"
-    tmp = _write_temp(spath, df.to_csv(index=False), ".csv")
+    tmp = write_temp(spath, df.to_csv(index=False), ".csv")
     os.replace(tmp, spath)
     return BatchResult(summary=df, summary_path=spath)
 

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_write
 from .catalogue import CATEGORIES, catalogue_index
 from .errors import InputError, fmt_allowed, whole_number
 from .profile import Profile, as_profile
@@ -86,23 +85,8 @@ GOAL_WORDS = {
 
 
 def atomic_write_text(path, text: str) -> Path:
-    """Write text to ``path`` atomically: a temporary file in the same folder, then rename.
-
-    A failure never leaves a half-written file, and an earlier file is only replaced
-    once the new one is complete.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """Write text to ``path`` atomically (see :mod:`spinelib.atomic`)."""
+    return atomic_write(path, text)
 
 
 def session_days(days_per_week: int) -> tuple[int, ...]:
