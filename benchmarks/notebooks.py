@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from spinelib.nbrun import execute_notebook
+from spinelib.reports.nbrun import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 60.0

@@ -19,7 +19,6 @@ The machine is shared, so the load average is printed next to the figures.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import platform
 import resource
@@ -35,9 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-sim = importlib.import_module("spinelib.simulate")  # the module (spinelib.simulate is also the function's name)
-from spinelib._reference import run_reference  # noqa: E402
-from spinelib.params import Params  # noqa: E402
+from spinelib import sim  # noqa: E402
+from spinelib.sim import Params, run_reference  # noqa: E402
 
 BIG_PEOPLE, BIG_DAYS = 100_000, 365
 TARGETS = {"big_s": 1.5, "slider_ms": 5.0, "ratio": 20.0, "peak_mb": 2048.0}
@@ -45,7 +43,7 @@ TARGETS = {"big_s": 1.5, "slider_ms": 5.0, "ratio": 20.0, "peak_mb": 2048.0}
 CHILD = f"""
 import resource, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from spinelib.simulate import simulate
+from spinelib.sim import simulate
 t = time.perf_counter()
 r = simulate("gentle_daily", people={BIG_PEOPLE}, days={BIG_DAYS}, seed=1)
 print(time.perf_counter() - t)
@@ -65,8 +63,8 @@ def big_run(repeats: int, threads: int | None = None) -> list[float]:
             sim.simulate("gentle_daily", people=BIG_PEOPLE, days=BIG_DAYS, seed=k)
         else:  # the same work with a fixed number of threads (for the comparison line)
             p = Params()
-            plan = sim.plan_arrays(sim._cached_plan("gentle_daily", BIG_DAYS), BIG_DAYS, p)
-            root, gens = sim._generators(k, BIG_PEOPLE)
+            plan = sim.plan_arrays(sim.scenario_plan("gentle_daily", BIG_DAYS), BIG_DAYS, p)
+            root, gens = sim.generators(k, BIG_PEOPLE)
             sim.run_model(plan, sim.draw_people(root, BIG_PEOPLE, p), gens, p, threads=threads)
         out.append(time.perf_counter() - t)
         if threads is None:
@@ -105,7 +103,7 @@ def slider(calls: int) -> list[float]:
 def slider_vector(calls: int) -> list[float]:
     """Seconds per one-person, 84-day run of the vectorized engine alone (for comparison)."""
     p = Params()
-    plan = sim.plan_arrays(sim._cached_plan("gentle_daily", 84), 84, p)
+    plan = sim.plan_arrays(sim.scenario_plan("gentle_daily", 84), 84, p)
     out = []
     for k in range(calls):
         d = sim.make_draws(1, 84, seed=k, params=p)
@@ -118,7 +116,7 @@ def slider_vector(calls: int) -> list[float]:
 def against_reference(people: int, days: int = 84) -> tuple[float, float]:
     """(vectorized seconds, reference seconds) on the same draws, gentle_daily."""
     p = Params()
-    plan = sim.plan_arrays(sim._cached_plan("gentle_daily", days), days, p)
+    plan = sim.plan_arrays(sim.scenario_plan("gentle_daily", days), days, p)
     d = sim.make_draws(people, days, seed=3, params=p)
     vec = []
     for _ in range(5):

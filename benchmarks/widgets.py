@@ -1,14 +1,12 @@
 """Benchmark: widget response time, from a control change to the updated output, in-process.
 
-For every simulation widget of the workbook (notebooks 01-03 from ``spinelib.widgets``, 04-06
-from ``spinelib.planner_widgets``), and for the other interactive widgets of 04-06, this builds
-the widget at its notebook defaults, then changes one control several times the way a person
-would (``w.minutes.value = 20``) and times the update: the widget's callback, the simulation,
-the plot and the table. Figures are rendered to PNG as the notebook's inline backend would
-(``savefig``, ``bbox_inches='tight'``; widgets that draw their own PNG once are timed doing
-that), so drawing is counted even though no kernel is running.
-The comm round trip to the browser is not included (about 0.7 s end to end in JupyterLab, see
-../shared/TOOLING.md).
+For every simulation widget of the workbook and the other interactive widgets of
+``spinelib.ui``, this builds the widget at its notebook defaults, then changes one control
+several times the way a person would (``w.minutes.value = 20``) and times the update: the
+widget's callback, the simulation, the plot and the table. Every widget draws its figure the
+one way ``spinelib.ui.base`` does in a kernel (one PNG draw, ``plots.figure_png``), so drawing
+is counted even though no kernel is running. The comm round trip to the browser is not
+included (about 0.7 s end to end in JupyterLab, see ../shared/TOOLING.md).
 
 Caches that would hide the work are cleared before every change (built routines, progression
 tables, a widget's cached comparison runs when the change alters them), so
@@ -33,16 +31,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from spinelib import planner_widgets as pw  # noqa: E402
-from spinelib import plots  # noqa: E402
-from spinelib import widgets as W  # noqa: E402
+from spinelib import plots, ui  # noqa: E402
+from spinelib.builder import forget_routines  # noqa: E402
+from spinelib.ui import base  # noqa: E402
 
 TARGET_MS = 250.0
 SIM_TARGET_MS = 50.0
 
 def _kernel_display(obj, *args, **kwargs):
-    """What ``display`` costs in a kernel: a matplotlib figure is drawn to PNG the way the inline
-    backend does (``bbox_inches='tight'``); HTML, tables and ready-made PNGs are only sent."""
+    """What ``display`` costs in a kernel once the PNG is drawn: a matplotlib figure would be drawn to PNG the
+    way the inline backend does (``bbox_inches='tight'``; no widget sends one); HTML, tables and PNGs are only sent."""
     from matplotlib.figure import Figure
 
     if isinstance(obj, Figure):
@@ -52,51 +50,48 @@ def _kernel_display(obj, *args, **kwargs):
 
 def _as_if_in_a_kernel():
     """Make the widgets take their in-kernel drawing path, with display() emulated (nothing is sent)."""
-    saved = (W.in_kernel, W.display, W.clear_output)
-    W.in_kernel = lambda: True
-    W.display = _kernel_display
-    W.clear_output = lambda *a, **k: None
+    saved = (base.in_kernel, base.display, base.clear_output)
+    base.in_kernel = lambda: True
+    base.display = _kernel_display
+    base.clear_output = lambda *a, **k: None
     return saved
 
 
 def _restore(saved):
-    W.in_kernel, W.display, W.clear_output = saved
+    base.in_kernel, base.display, base.clear_output = saved
 
 
 def _cold(w, *, keep_scenarios: bool = True):
-    """Forget what a widget remembered, so the next update does all of its work."""
-    pw._ROUTINES.clear()
-    if hasattr(w, "_progressions"):
-        w._progressions.clear()
-    if not keep_scenarios and hasattr(w, "_cache"):
-        w._cache.clear()
+    """Forget what a widget remembered (and the builder's routine memory), so the next update does all its work."""
+    forget_routines()
+    w.forget(runs=not keep_scenarios)
 
 
 def _cases():
     """(notebook, widget name, kind, factory, control name, values to step through, keep scenario caches)."""
     return [
-        ("01", "micro_strength_sim", "simulation", W.micro_strength_sim, "minutes", [14, 10, 16, 8, 12, 18, 6], True),
-        ("02", "calm_first_sim", "simulation", W.calm_first_sim, "calm_minutes", [10, 6, 12, 4, 8, 14, 2], True),
-        ("03", "transitions_calculator", "simulation", W.transitions_calculator, "practice_minutes",
+        ("01", "micro_strength_sim", "simulation", ui.micro_strength_sim, "minutes", [14, 10, 16, 8, 12, 18, 6], True),
+        ("02", "calm_first_sim", "simulation", ui.calm_first_sim, "calm_minutes", [10, 6, 12, 4, 8, 14, 2], True),
+        ("03", "transitions_calculator", "simulation", ui.transitions_calculator, "practice_minutes",
          [6, 3, 8, 2, 4, 10, 1], True),
-        ("04", "load_comparison", "simulation", pw.load_comparison, "weeks", [10, 12, 14, 8, 16, 9, 11], False),
-        ("04", "load_comparison (show)", "re-plot", pw.load_comparison, "state",
+        ("04", "load_comparison", "simulation", ui.load_comparison, "weeks", [10, 12, 14, 8, 16, 9, 11], False),
+        ("04", "load_comparison (show)", "re-plot", ui.load_comparison, "state",
          ["pain", "flare", "capacity", "acwr", "pain", "flare", "acwr"], True),
-        ("05", "adherence_simulator", "simulation", pw.adherence_simulator, "minutes",
+        ("05", "adherence_simulator", "simulation", ui.adherence_simulator, "minutes",
          [20, 25, 10, 30, 15, 35, 5], True),
         ("06", "cohort_projection", "simulation", None, "minutes", [20, 25, 10, 30, 15, 35, 12], True),
-        ("04", "progression_planner", "no simulation", pw.progression_planner, "step_every", [3, 1, 4, 2, 5, 1, 3], True),
-        ("05", "habit_curve_widget", "no simulation", pw.habit_curve_widget, "days_to_plateau",
+        ("04", "progression_planner", "no simulation", ui.progression_planner, "step_every", [3, 1, 4, 2, 5, 1, 3], True),
+        ("05", "habit_curve_widget", "no simulation", ui.habit_curve_widget, "days_to_plateau",
          [90, 40, 120, 30, 200, 66, 150], True),
-        ("06", "routine_builder", "no simulation", pw.routine_builder, "minutes", [20, 25, 10, 30, 15, 35, 12], True),
+        ("06", "routine_builder", "no simulation", ui.routine_builder, "minutes", [20, 25, 10, 30, 15, 35, 12], True),
     ]
 
 
 def measure(case, repeat: int) -> dict:
     nb, name, kind, factory, control, values, keep = case
     if name == "cohort_projection":
-        builder = pw.routine_builder()
-        widget = pw.cohort_projection(builder)
+        builder = ui.routine_builder()
+        widget = ui.cohort_projection(builder)
         target, driver = widget, builder
     else:
         widget = factory()
@@ -134,7 +129,7 @@ def main(argv=None) -> int:
     plots.set_theme()
     saved = _as_if_in_a_kernel()
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # the widgets' text markers, printed outside a kernel
+        with contextlib.redirect_stdout(io.StringIO()):  # markers are printed outside a kernel
             rows = [measure(c, repeat) for c in _cases()]
     finally:
         _restore(saved)

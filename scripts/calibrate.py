@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python scripts/calibrate.py            # fit and print
-    .venv/bin/python scripts/calibrate.py --write    # ... write the fitted defaults into spinelib/params.py
+    .venv/bin/python scripts/calibrate.py --write    # ... write the fitted defaults into spinelib/sim/params.py
                                                      #     and regenerate the tables of docs/model.md
     .venv/bin/python scripts/calibrate.py --docs     # only regenerate the tables of docs/model.md
 
@@ -25,12 +25,11 @@ so the result is reproducible. What is fitted, to what, in this order:
    logits over weeks 5-8; a decliner who starts low cannot be seen declining);
    ``pain_benefit_capacity`` to a supervised minus no-exercise pain difference of -15 (G1).
 
-The script ends by printing :func:`spinelib.simulate.calibration_report` at the fitted values.
+The script ends by printing :func:`spinelib.sim.calibration_report` at the fitted values.
 """
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 import time
@@ -42,9 +41,8 @@ from scipy import optimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from spinelib.params import Params  # noqa: E402
-from spinelib.simulate import (G9_COURSE, _generators, _run_lengths, acwr_multiplier, calibration_report,  # noqa: E402
-                               draw_people, simulate)
+from spinelib.sim import (G9_COURSE, Params, acwr_multiplier, calibration_report, ci95, days_to_95,  # noqa: E402
+                          draw_people, generators, param_table, run_lengths, scenarios, simulate)
 
 PEOPLE = 4000
 SEED = 20260  # calibration seed (the tests use other seeds)
@@ -76,9 +74,9 @@ def fit_habit(p: Params) -> dict:
     n = 200_000
 
     def quantiles(median, sd):
-        root, _ = _generators(SEED, n)
+        root, _ = generators(SEED, n)
         per = draw_people(root, n, p.replace(habit_t95_median=median, habit_t95_sd=sd), dtype=np.float64)
-        t95 = math.log(20.0) / -np.log1p(-per["habit_rate"])
+        t95 = days_to_95(-np.log1p(-per["habit_rate"]))  # the per-session habit step back to a rate
         return np.percentile(t95, [50, 2.5, 97.5])
 
     def resid(x):
@@ -98,7 +96,7 @@ def _brent(f, lo, hi, digits):
 def fit_flare_end(p: Params) -> dict:
     def share(q):
         r = simulate("no_exercise", people=PEOPLE, days=84, seed=SEED, full=True, params=p.replace(flare_end=q))
-        runs = _run_lengths(r.trajectories["flare"].to_numpy().reshape(84, PEOPLE))
+        runs = run_lengths(r.trajectories["flare"].to_numpy().reshape(84, PEOPLE))
         return float((runs == 1).mean()) - 0.75
 
     return {"flare_end": _brent(share, 0.5, 0.95, 3)}
@@ -155,7 +153,7 @@ def calibrate(verbose: bool = True) -> dict:
     return fitted
 
 
-def write_defaults(fitted: dict, path=ROOT / "spinelib" / "params.py") -> None:
+def write_defaults(fitted: dict, path=ROOT / "spinelib" / "sim" / "params.py") -> None:
     text = path.read_text(encoding="utf-8")
     for name, value in fitted.items():
         pattern = re.compile(r'(_p\("' + re.escape(name) + r'", )([-0-9.e]+)(,)')
@@ -176,9 +174,6 @@ def _fill(text: str, name: str, body: str) -> str:
 
 def doc_tables() -> dict:
     """The generated tables of docs/model.md: parameters, calibration, scenario results."""
-    from spinelib.params import param_table
-    from spinelib.simulate import ci95, scenarios
-
     rows = ["| parameter | symbol | default | range | unit | evidence | meaning |", "|---|---|---|---|---|---|---|"]
     for _, r in param_table().iterrows():
         d = r["default"]
@@ -222,7 +217,7 @@ def write_docs(path=DOC) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true",
-                    help="write the fitted defaults into spinelib/params.py and the tables of docs/model.md")
+                    help="write the fitted defaults into spinelib/sim/params.py and the tables of docs/model.md")
     ap.add_argument("--docs", action="store_true", help="only regenerate the tables of docs/model.md")
     args = ap.parse_args(argv)
     if args.docs:
@@ -233,7 +228,7 @@ def main(argv=None) -> int:
     print("\nfitted:", fitted)
     if args.write:
         write_defaults(fitted)
-        print("written to spinelib/params.py")
+        print("written to spinelib/sim/params.py")
         # a fresh process reads the new defaults
         import subprocess
         subprocess.run([sys.executable, __file__, "--docs"], check=True)

@@ -1,5 +1,5 @@
 """``python -m spinelib``: the same command line as the ``spinelib`` console script."""
-from .cli import main
+from .reports.cli import main
 
 if __name__ == "__main__":
     main(prog_name="spinelib")

@@ -9,33 +9,21 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputError
+from .insights import CALMING, INSIGHT_EVIDENCE, INSIGHT_TITLES, INSIGHTS, STRENGTH, first_strength, is_calm_first
 from .profile import Profile, as_profile
 
-__all__ = ["INSIGHTS", "INSIGHT_EVIDENCE", "audit", "passes"]
-
-INSIGHTS = {
-    1: "Micro-strength, not max effort",
-    2: "Calm the nervous system first",
-    3: "Transitions are exercises",
-    4: "Structured load, not no load",
-    5: "Gentle consistency beats sporadic intensity",
-}
-INSIGHT_EVIDENCE = {
-    1: ["I1-1", "I1-2", "I1-4"],
-    2: ["I2-1", "I2-2", "I2-4"],
-    3: ["I3-3", "I3-4", "I3-5"],
-    4: ["I4-8", "I4-9", "I4-13"],
-    5: ["I5-1", "I5-5", "I5-10"],
-}
-STRENGTH = ("micro_strength", "structured_load")
+__all__ = ["audit", "passes", "RULES", "micro_strength_rule", "calm_first_rule", "transitions_rule",
+           "structured_load_rule", "consistency_rule"]
 
 
 def _row(n, status, reason):
-    return {"insight": n, "title": INSIGHTS[n], "status": status, "reason": reason,
+    return {"insight": n, "title": INSIGHT_TITLES[n], "status": status, "reason": reason,
             "evidence": list(INSIGHT_EVIDENCE[n])}
 
 
-def _insight1(items, prof: Profile):
+def micro_strength_rule(routine, prof: Profile, progression=None):
+    """Insight 1: low-load, high-control drills at or below the person's load stage."""
+    items = routine.items
     micro = [it for it in items if it.category == "micro_strength"]
     strength = [it for it in items if it.category in STRENGTH]
     over = [it for it in strength if it.load_level > prof.load_stage]
@@ -55,14 +43,15 @@ def _insight1(items, prof: Profile):
                            f"{prof.load_stage}.")
 
 
-def _insight2(items, prof: Profile):
-    calm = [it for it in items if it.category == "down_regulation"]
-    first_strength = next((i for i, it in enumerate(items) if it.category in STRENGTH), None)
-    first_calm = next((i for i, it in enumerate(items) if it.category == "down_regulation"), None)
+def calm_first_rule(routine, prof: Profile, progression=None):
+    """Insight 2: calming comes before any strengthening (a fail for a highly irritable back)."""
+    items = routine.items
+    categories = [it.category for it in items]
+    calm = [it for it in items if it.category == CALMING]
     high = prof.irritability == "high"
-    if first_strength is not None and (first_calm is None or first_calm > first_strength):
+    if not is_calm_first(categories):
         status = "fail" if high else "warn"
-        return _row(2, status, f"{items[first_strength].name} comes before any calming drill"
+        return _row(2, status, f"{items[first_strength(categories)].name} comes before any calming drill"
                                + (" and your back is highly irritable" if high else "")
                                + "; start with slow breathing or a supported position.")
     if not calm:
@@ -76,14 +65,18 @@ def _insight2(items, prof: Profile):
     return _row(2, "pass", f"Calming work ({share:.0%} of the time) comes before any strengthening.")
 
 
-def _insight3(items, days_per_week):
+def transitions_rule(routine, prof: Profile, progression=None):
+    """Insight 3: a transition drill is practised on the session days."""
+    items, days_per_week = routine.items, routine.days_per_week
     trans = [it for it in items if it.category == "transition"]
     if not trans or days_per_week < 1:
         return _row(3, "fail", "No transition drill all week; practise a log roll, sit-to-stand or hip hinge.")
     return _row(3, "pass", f"{trans[0].name} is practised on each of the {days_per_week} session days.")
 
 
-def _insight4(items, progression):
+def structured_load_rule(routine, prof: Profile, progression=None):
+    """Insight 4: some load, on the ladder, never more than one rung a week."""
+    items = routine.items
     strength = [it for it in items if it.category in STRENGTH]
     if progression is not None:
         if not isinstance(progression, pd.DataFrame) or not {"week", "slot", "order", "step"} <= set(progression.columns):
@@ -104,7 +97,10 @@ def _insight4(items, progression):
                            "load rung when it feels easy.")
 
 
-def _insight5(minutes, days_per_week, prof: Profile, slots_used):
+def consistency_rule(routine, prof: Profile, progression=None):
+    """Insight 5: short sessions on most days, spread over the three slots."""
+    minutes, days_per_week = routine.minutes, routine.days_per_week
+    slots_used = sum(1 for s in routine.slots.values() if s)
     if days_per_week <= 2 and minutes >= 45:
         return _row(5, "fail", f"One long session ({minutes:g} min) {days_per_week} day(s) a week instead of short "
                                "daily ones; spread it out.")
@@ -125,7 +121,7 @@ def audit(routine, profile=None, progression=None) -> pd.DataFrame:
     ``profile`` defaults to the routine's own; ``progression`` is an optional
     :meth:`Routine.progression` table (or a hand-made one) to check for ladder jumps.
 
-    >>> from spinelib.routine import build_routine
+    >>> from spinelib.builder import build_routine
     >>> a = audit(build_routine({"minutes_per_day": 15}))
     >>> list(a.columns), "fail" in set(a["status"])
     (['insight', 'title', 'status', 'reason', 'evidence'], False)
@@ -135,16 +131,18 @@ def audit(routine, profile=None, progression=None) -> pd.DataFrame:
     if not hasattr(routine, "items") or not hasattr(routine, "days_per_week"):
         raise InputError("routine", "a Routine from build_routine() or Routine.from_ids()", type(routine).__name__)
     prof = as_profile(profile if profile is not None else routine.profile)
-    items = routine.items
-    slots_used = sum(1 for s in routine.slots.values() if s)
-    rows = [
-        _insight1(items, prof),
-        _insight2(items, prof),
-        _insight3(items, routine.days_per_week),
-        _insight4(items, progression),
-        _insight5(routine.minutes, routine.days_per_week, prof, slots_used),
-    ]
+    rows = [RULES[i.audit_rule](routine, prof, progression) for i in INSIGHTS]
     return pd.DataFrame(rows, columns=["insight", "title", "status", "reason", "evidence"])
+
+
+# the rule for each insight, by the name spinelib.insights gives it
+RULES = {
+    "micro_strength_rule": micro_strength_rule,
+    "calm_first_rule": calm_first_rule,
+    "transitions_rule": transitions_rule,
+    "structured_load_rule": structured_load_rule,
+    "consistency_rule": consistency_rule,
+}
 
 
 def passes(table: pd.DataFrame) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from .errors import InputError, fmt_allowed
+from .insights import CATEGORY_INSIGHT
+from .resources import data_path
 
 __all__ = [
     "CATEGORIES",
@@ -24,22 +25,15 @@ __all__ = [
     "POSITIONS",
     "EQUIPMENT",
     "COLUMNS",
-    "data_path",
     "load_catalogue",
     "ladder",
     "ladder_step",
     "catalogue_index",
     "CatalogueIndex",
+    "ladder_frame",
 ]
 
 CATEGORIES = ("down_regulation", "micro_strength", "transition", "structured_load", "mobility_reset")
-CATEGORY_INSIGHT = {
-    "micro_strength": 1,
-    "down_regulation": 2,
-    "transition": 3,
-    "structured_load": 4,
-    "mobility_reset": 5,
-}
 POSITIONS = ("lying", "side-lying", "quadruped", "seated", "standing")
 EQUIPMENT = ("none", "mat", "cushion", "band", "dumbbell", "kettlebell", "step", "ball", "towel")
 COLUMNS = (
@@ -48,21 +42,6 @@ COLUMNS = (
     "cautions", "evidence",
 )
 _LIST_COLUMNS = {"targets": ";", "equipment": ";", "evidence": ";", "cues": "|"}
-
-
-def data_path(name: str) -> Path:
-    """Path of a data file shipped with spinelib (installed package first, then the checkout).
-
-    >>> data_path("exercises.csv").name
-    'exercises.csv'
-    """
-    installed = resources.files("spinelib") / "data" / name
-    if installed.is_file():
-        return Path(str(installed))
-    checkout = Path(__file__).resolve().parent.parent / "data" / name
-    if checkout.is_file():
-        return checkout
-    raise FileNotFoundError(f"{name}: not found in the installed spinelib package nor in {checkout.parent}")
 
 
 def _split(text, sep):
@@ -322,3 +301,34 @@ def catalogue_index(path: str | os.PathLike | None = None) -> CatalogueIndex:
     if not p.is_file():
         raise InputError("path", "an existing CSV file", str(p))
     return _index(str(p.resolve()), p.stat().st_mtime)
+
+
+def ladder_frame(category: str = "structured_load", catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ladders of one category, rung by rung.
+
+    Columns: ``ladder, rung, id, name, load_level, position, equipment, minutes, dosage``. A
+    ladder starts at an exercise with no regression and follows ``progression_id`` upward;
+    ladders of two or more rungs come first, then the stand-alone exercises, each by load level.
+
+    >>> f = ladder_frame("structured_load")
+    >>> bool((f.groupby("ladder")["load_level"].diff().dropna() >= 0).all())
+    True
+    """
+    if category not in CATEGORIES:
+        raise InputError("category", "one of " + ", ".join(CATEGORIES), category)
+    cat = load_catalogue() if catalogue is None else catalogue
+    sub = cat[cat["category"] == category]
+    roots = sub[sub["regression_id"].isna() | (sub["regression_id"] == "")]
+    rows = []
+    by_id = cat.set_index("id")
+    chains = {root: ladder(root, cat) for root in roots["id"]}
+    order = sorted(chains, key=lambda i: (len(chains[i]) < 2, by_id.at[i, "load_level"], i))
+    for li, root in enumerate(order):
+        for rung, ex in enumerate(chains[root]):
+            r = by_id.loc[ex]
+            rows.append({"ladder": li + 1, "rung": rung + 1, "id": ex, "name": r["name"],
+                         "load_level": int(r["load_level"]), "position": r["position"],
+                         "equipment": ", ".join(r["equipment"]), "minutes": float(r["minutes"]),
+                         "dosage": r["dosage"]})
+    return pd.DataFrame(rows, columns=["ladder", "rung", "id", "name", "load_level", "position", "equipment",
+                                       "minutes", "dosage"])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .catalogue import data_path
 from .errors import InputError, fmt_allowed
+from .resources import data_path
 
 __all__ = ["CERTAINTY", "load_evidence", "evidence_table", "cite", "cite_markdown"]
 

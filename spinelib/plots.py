@@ -18,6 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
+from .sim.curves import ACWR_BAND, habit_curve
+from .sim.results import band_frame
+
 __all__ = [
     "PALETTE_NAME",
     "COLORS",
@@ -33,9 +36,13 @@ __all__ = [
     "cohort_bands",
     "update_cohort_bands",
     "figure_png",
+    "clear_axes",
     "compare_bars",
     "breathing_plot",
     "hazard_plot",
+    "ladder_plot",
+    "acwr_plot",
+    "habit_curve_plot",
 ]
 
 PALETTE_NAME = "colorblind"
@@ -145,74 +152,6 @@ def state_label(state: str) -> str:
 
 
 # ---------------------------------------------------------------- cohort summaries
-# the simulator's summary names (spinelib.simulate), and the short lo/hi some tables use
-_MEAN = ("mean",)
-_LO = ("p2.5", "lo")
-_HI = ("p97.5", "hi")
-
-
-def _daily_of(result) -> pd.DataFrame:
-    daily = getattr(result, "daily", result)
-    if not isinstance(daily, pd.DataFrame):
-        raise TypeError(f"expected a simulation result or its .daily DataFrame, got {type(result).__name__}")
-    return daily
-
-
-def _find(cols, state, keys):
-    low = {str(c).lower(): c for c in cols}
-    for k in keys:
-        for name in (f"{state}_{k}", f"{state}.{k}", f"{k}_{state}"):
-            if name.lower() in low:
-                return low[name.lower()]
-    return None
-
-
-def band_frame(result, state: str) -> pd.DataFrame:
-    """Columns ``day, mean, lo, hi`` for one state of a simulation's per-day cohort summary.
-
-    Accepts the result object (its ``.daily``) or the DataFrame itself, in either of two shapes:
-    wide (``day`` plus ``<state>_mean``, ``<state>_p2.5``/``_lo``, ``<state>_p97.5``/``_hi``,
-    or a column MultiIndex ``(state, stat)``) or long (``day, state, mean, lo, hi``).
-
-    >>> d = pd.DataFrame({"day": [0, 1], "pain_mean": [50, 48], "pain_p2.5": [30, 29], "pain_p97.5": [70, 69]})
-    >>> band_frame(d, "pain")["hi"].tolist()
-    [70.0, 69.0]
-    """
-    daily = _daily_of(result)
-    if isinstance(daily.columns, pd.MultiIndex):
-        daily = daily.copy()
-        daily.columns = ["_".join(str(p) for p in c if str(p)) for c in daily.columns]
-    d = daily.reset_index() if "day" not in daily.columns and daily.index.name == "day" else daily
-    if "day" not in d.columns:
-        d = d.reset_index(drop=True).assign(day=lambda x: np.arange(len(x)))
-    if "state" in d.columns:  # long shape
-        sub = d[d["state"] == state]
-        if sub.empty:
-            raise KeyError(f"state {state!r} not in this summary; states: {sorted(d['state'].unique())}")
-        lo = _first(sub.columns, _LO)
-        hi = _first(sub.columns, _HI)
-        return pd.DataFrame({"day": sub["day"].to_numpy(), "mean": sub[_first(sub.columns, _MEAN)].to_numpy(float),
-                             "lo": sub[lo].to_numpy(float), "hi": sub[hi].to_numpy(float)})
-    mean = _find(d.columns, state, _MEAN) or (state if state in d.columns else None)
-    if mean is None:
-        states = sorted({str(c).rsplit("_", 1)[0] for c in d.columns if str(c).endswith("_mean")})
-        raise KeyError(f"state {state!r} not in this summary; states: {states}")
-    lo = _find(d.columns, state, _LO)
-    hi = _find(d.columns, state, _HI)
-    m = d[mean].to_numpy(float)
-    return pd.DataFrame({"day": d["day"].to_numpy(), "mean": m,
-                         "lo": d[lo].to_numpy(float) if lo is not None else m,
-                         "hi": d[hi].to_numpy(float) if hi is not None else m})
-
-
-def _first(cols, keys):
-    low = {str(c).lower(): c for c in cols}
-    for k in keys:
-        if k in low:
-            return low[k]
-    raise KeyError(f"none of {keys} in columns {list(cols)}")
-
-
 def _as_mapping(results, label=None) -> dict:
     if isinstance(results, Mapping):
         return dict(results)
@@ -311,6 +250,22 @@ def update_cohort_bands(fig: Figure, results, states=None, *, weeks: bool = True
     return fig
 
 
+def clear_axes(fig: Figure) -> list:
+    """Empty every axes of ``fig`` (data, labels, legends) so a plot function can draw into it again; the
+    figure's size, its axes' positions and shared axes are kept. Redrawing a figure this way is faster than
+    making a new one (a widget does it on every slider move). Returns the axes.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1]); _ = ax.set_ylabel("y")
+    >>> [len(a.lines) for a in clear_axes(fig)], ax.get_ylabel()
+    ([0], '')
+    >>> plt.close(fig)
+    """
+    for ax in fig.axes:
+        ax.cla()
+    return list(fig.axes)
+
+
 def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
     """The figure as PNG bytes, drawn once (no second 'tight' pass)."""
     import io
@@ -386,4 +341,118 @@ def hazard_plot(table: pd.DataFrame, *, x: str = "day", columns=None, ylabel: st
         ax.set_title(title)
     if len(cols) > 1:
         ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+# ---------------------------------------------------------------- load ladders, the load ratio, the habit curve
+def ladder_plot(frame: pd.DataFrame, *, title: str | None = None, figsize=None) -> Figure:
+    """The load ladders drawn level by level.
+
+    One column per ladder of two or more rungs (a grey rail with a dot per rung at its load
+    level, labelled with the name and dosage), and a last column with the stand-alone exercises
+    of the category, grouped by load level.
+    """
+    sizes = frame.groupby("ladder")["rung"].transform("size") if len(frame) else pd.Series(dtype=int)
+    multi = frame[sizes >= 2]
+    single = frame[sizes < 2]
+    ladders = list(dict.fromkeys(multi["ladder"]))
+    ncol = len(ladders) + (1 if len(single) else 0)
+    fig, ax = plt.subplots(figsize=figsize or (max(6.4, 3.1 * ncol), 4.4), layout="constrained")
+
+    def short(text, n=30):
+        return text if len(text) <= n else text[:n - 2] + "..."
+
+    for x, li in enumerate(ladders):
+        g = multi[multi["ladder"] == li].sort_values("rung")
+        ax.plot([x] * len(g), g["load_level"], color="#bbbbbb", lw=6, zorder=1, solid_capstyle="round")
+        for r in g.itertuples():
+            ax.scatter([x], [r.load_level], s=110, color=COLORS[(r.load_level - 1) % len(COLORS)], zorder=2)
+            ax.annotate(f"{short(r.name)}\n{short(r.dosage)}", (x, r.load_level), xytext=(9, 0),
+                        textcoords="offset points", va="center", fontsize=7.5)
+    if len(single):
+        x = len(ladders)
+        for lvl, g in single.groupby("load_level"):
+            ax.scatter([x] * 1, [lvl], s=110, color=COLORS[(int(lvl) - 1) % len(COLORS)], marker="s", zorder=2)
+            names = [short(n, 26) for n in g["name"]]
+            ax.annotate("\n".join(names), (x, lvl), xytext=(9, 0), textcoords="offset points", va="center",
+                        fontsize=7)
+    ax.set_xlim(-0.3, ncol - 0.15)
+    ax.set_ylim(0.4, 5.6)
+    ax.set_yticks(range(1, 6))
+    ax.set_xticks(range(ncol))
+    ax.set_xticklabels([f"ladder {li}" for li in ladders] + (["stand-alone"] if len(single) else []))
+    ax.set_ylabel("load level (1 = lightest, 5 = heaviest)")
+    ax.grid(axis="x", visible=False)
+    ax.set_title(title or "the load ladder: each rung is one step up")
+    return fig
+
+
+def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND, title: str | None = None,
+              figsize=(6.8, 4.4), fig: Figure | None = None) -> Figure:
+    """Load per day (bars, top) and the acute:chronic ratio (line, bottom) with the 0.8-1.3 band shaded.
+
+    ``frame`` has ``day``, ``load`` and ``acwr`` (and optionally ``deload``); ``others`` maps a
+    label to another such frame drawn on the same axes (e.g. the same volume done in spikes).
+    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_axes`).
+    """
+    if fig is None:
+        fig, (ax0, ax1) = plt.subplots(2, 1, figsize=figsize, sharex=True, layout="constrained",
+                                       gridspec_kw={"height_ratios": [1, 1.6]})
+    else:
+        ax0, ax1 = clear_axes(fig)
+    series = {"structured_load": frame, **(others or {})}
+    for i, (name, f) in enumerate(series.items()):
+        wk = f["day"].to_numpy(float) / 7
+        c = color_for(name, i)
+        if i == 0:
+            ax0.fill_between(wk, 0, f["load"], step="post", color=c, alpha=0.75, lw=0, label="planned")
+        else:
+            ax0.step(wk, f["load"], where="mid", color=c, lw=1, alpha=0.9, label=name.replace("_", " "))
+        ax1.plot(wk, f["acwr"], color=c, lw=2, label=name.replace("_", " "))
+    if "deload" in frame:
+        for w in sorted(frame.loc[frame["deload"], "week"].unique()) if "week" in frame else []:
+            ax0.axvspan(w - 1, w, color=COLORS[7], alpha=0.12, lw=0)
+            ax1.axvspan(w - 1, w, color=COLORS[7], alpha=0.12, lw=0)
+    ax1.axhspan(band[0], band[1], color=COLORS[2], alpha=0.15, lw=0, label=f"{band[0]:g}-{band[1]:g} band")
+    ax1.axhline(1.5, color=COLORS[3], lw=1, ls="--")
+    ax1.text(0.05, 1.52, "1.5", color=COLORS[3], fontsize=8, va="bottom")
+    ax0.set_ylabel("load\n(min x level)")
+    ax1.set_ylabel("acute:chronic ratio")
+    ax1.set_xlabel("week (shaded weeks are easier weeks)")
+    top = float(np.nanmax([np.nanmax(f["acwr"]) for f in series.values()]))
+    ax1.set_ylim(0, max(2.0, top * 1.08))
+    ax1.legend(frameon=False, fontsize="small", loc="upper right", ncols=2)
+    if others:
+        ax0.legend(frameon=False, fontsize="small", loc="upper left")
+    ax0.set_title(title or "planned load and its acute:chronic ratio")
+    return fig
+
+
+def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: str | None = None,
+                     figsize=(6.4, 3.6), fig: Figure | None = None) -> Figure:
+    """Habit strength over days with the Lally range (18, 66 and 254 days to plateau) in grey.
+
+    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_axes`).
+    """
+    if fig is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    else:
+        (ax,) = clear_axes(fig)
+    days = int(curve["day"].max())
+    for d in references:
+        ref = habit_curve(days, d)
+        ax.plot(ref["day"], ref["habit"], color=COLORS[7], lw=1, ls=":")
+        if d <= days:  # label each reference where it reaches 95% of its plateau
+            ax.plot([d], [0.95], marker="|", ms=10, color="#666666")
+            ax.text(d, 0.91, f"{d} d", color="#666666", fontsize=7.5, ha="center", va="top")
+        else:
+            ax.text(days, float(ref["habit"].iloc[-1]), f" {d} d", color="#666666", fontsize=7.5, va="center")
+    ax.plot(curve["day"], curve["habit"], color=COLORS[0], lw=2.5, label="your curve")
+    ax.axhline(0.95, color=COLORS[2], lw=1, ls="--")
+    ax.text(1, 0.965, "95% of the plateau", color=COLORS[2], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, days * 1.09)
+    ax.set_xlabel("day")
+    ax.set_ylabel("habit strength (0-1)")
+    ax.set_title(title or "habit strength grows fast, then slowly")
     return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from .errors import InputError, yes_no
 
 __all__ = ["RED_FLAG_QUESTIONS", "URGENT", "RedFlagResult", "screen_red_flags", "normalise_answers"]
 
@@ -39,10 +39,6 @@ _REASONS = {
     "age_new_pain": "new back pain under 20 or over 50",
 }
 
-_YES = {True, 1, "yes", "y", "true", "1"}
-_NO = {False, 0, "no", "n", "false", "0"}
-
-
 def normalise_answers(answers) -> dict[str, bool]:
     """Turn answers keyed by question id into booleans; unanswered questions are left out.
 
@@ -61,15 +57,10 @@ def normalise_answers(answers) -> dict[str, bool]:
             raise InputError("red_flags", "keyed by question ids: " + ", ".join(RED_FLAG_QUESTIONS), key)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             continue
-        v = value.strip().lower() if isinstance(value, str) else value
-        if isinstance(v, bool) or v in (0, 1) or isinstance(v, str):
-            if v in _YES:
-                out[key] = True
-                continue
-            if v in _NO:
-                out[key] = False
-                continue
-        raise InputError(f"red_flags.{key}", "yes or no", value)
+        answer = yes_no(value)
+        if answer is None:
+            raise InputError(f"red_flags.{key}", "yes or no", value)
+        out[key] = answer
     return out
 
 

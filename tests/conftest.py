@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spinelib.catalogue import data_path
+from spinelib.resources import data_path
 
 
 @pytest.fixture()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from spinelib import INSIGHTS, InputError, Routine, audit, build_routine, load_catalogue, load_evidence
-from spinelib.audit import INSIGHT_EVIDENCE, passes
+from spinelib.audit import passes
+from spinelib.insights import INSIGHT_EVIDENCE
 
 ALL_EQ = ["mat", "cushion", "band", "dumbbell", "kettlebell", "step", "ball", "towel"]
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from spinelib import CATEGORIES, POSITIONS, InputError, ladder, load_catalogue
-from spinelib.catalogue import read_catalogue, validate_catalogue
+from spinelib.catalogue import ladder_frame, read_catalogue, validate_catalogue
 
 
 def test_catalogue_counts():
@@ -131,3 +131,14 @@ def test_original_file_untouched(raw_catalogue, tmp_path):
     before = p.read_bytes()
     read_catalogue(p)
     assert p.read_bytes() == before
+
+
+def test_ladder_frame_climbs_one_level_at_a_time():
+    """ladder_frame: every structured-load ladder starts at its easiest rung and its load never drops."""
+    lf = ladder_frame("structured_load")
+    assert len(lf) and set(lf["id"]) <= set(ladder_frame("structured_load")["id"])
+    for _, g in lf.groupby("ladder"):
+        assert g["rung"].tolist() == list(range(1, len(g) + 1))
+        assert g["load_level"].is_monotonic_increasing
+    with pytest.raises(InputError, match="^category"):
+        ladder_frame("yoga")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spinelib import InputError, cite, evidence_table, load_catalogue, load_evidence
-from spinelib.audit import INSIGHT_EVIDENCE
+from spinelib.insights import INSIGHT_EVIDENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 # ids as they are cited: G1-G9, P1-P9, F1-F9, S1-S9, Z1-Z9 and I<insight>-<n>

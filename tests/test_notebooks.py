@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from spinelib.nbrun import execute_notebook
-from spinelib.selfcheck import EXERCISES
+from spinelib.reports.nbrun import execute_notebook
+from spinelib.checks import EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
@@ -119,7 +119,7 @@ def test_exercises_are_structural_and_registered(path):
             continue
         ex_id = m.group(1)
         found.append(ex_id)
-        assert ex_id in EXERCISES, f"{path.name}: exercise {ex_id} is not in spinelib.selfcheck"
+        assert ex_id in EXERCISES, f"{path.name}: exercise {ex_id} is not in spinelib.checks"
         nxt = cells[i + 1]
         assert nxt.cell_type == "code" and f"check({ex_id!r}" in nxt.source.replace('"', "'"), \
             f"{path.name}: exercise {ex_id} is not followed by a check cell"

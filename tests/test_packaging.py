@@ -45,7 +45,7 @@ def test_wheel_ships_data_and_loads_from_anywhere(tmp_path):
     work.mkdir()
     code = ("import spinelib, pathlib; c = spinelib.load_catalogue(); "
             "assert pathlib.Path(spinelib.__file__).is_relative_to(pathlib.Path(r'%s')); "
-            "print(len(c), spinelib.catalogue.data_path('exercises.csv'))" % site)
+            "print(len(c), spinelib.resources.data_path('exercises.csv'))" % site)
     run = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, r'{site}'); " + code],
                          cwd=work, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from spinelib import plots
+from spinelib.catalogue import ladder_frame
+from spinelib.sim.curves import acwr, habit_curve
 
 
 def _daily(n=28, shift=0.0):
@@ -82,24 +84,6 @@ def test_cohort_band_plot_compares_scenarios_with_fixed_colours():
     assert ax.lines[0].get_xdata()[7] == pytest.approx(1.0)
 
 
-def test_band_frame_reads_long_and_multiindex_shapes():
-    """band_frame: long (day, state, mean, p2.5, p97.5) and MultiIndex summaries give the same band."""
-    wide = _daily(5)
-    long = pd.DataFrame({"day": wide["day"], "state": "pain", "mean": wide["pain_mean"],
-                         "p2.5": wide["pain_p2.5"], "p97.5": wide["pain_p97.5"]})
-    multi = wide.set_index("day")[["pain_mean", "pain_p2.5", "pain_p97.5"]]
-    multi.columns = pd.MultiIndex.from_tuples([("pain", "mean"), ("pain", "p2.5"), ("pain", "p97.5")])
-    a = plots.band_frame(wide, "pain")
-    pd.testing.assert_frame_equal(a, plots.band_frame(long, "pain"), check_dtype=False)
-    pd.testing.assert_frame_equal(a, plots.band_frame(multi, "pain"), check_dtype=False)
-
-
-def test_band_frame_unknown_state_names_the_states():
-    """band_frame: an unknown state raises a KeyError listing the states there are."""
-    with pytest.raises(KeyError, match="capacity"):
-        plots.band_frame(_daily(), "nonsense")
-
-
 def test_cohort_bands_panels():
     """cohort_bands: one panel per state, each y axis labelled with its unit."""
     fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain", "flare"))
@@ -146,3 +130,29 @@ def test_hazard_plot_lines():
     ax = plots.hazard_plot(t).axes[0]
     assert len(ax.lines) == 2
     assert "per day" in ax.get_ylabel()
+
+
+def test_load_and_habit_plots_have_labelled_axes():
+    """ladder_plot, acwr_plot, habit_curve_plot: figures with unit-bearing axis labels."""
+    fig = plots.ladder_plot(ladder_frame("structured_load"))
+    assert "load level" in fig.axes[0].get_ylabel()
+    daily = pd.DataFrame({"day": range(28), "week": [d // 7 + 1 for d in range(28)], "load": [5.0] * 28,
+                          "deload": [False] * 28}).join(acwr([5.0] * 28))
+    fig = plots.acwr_plot(daily)
+    assert fig.axes[1].get_ylabel() == "acute:chronic ratio" and "week" in fig.axes[1].get_xlabel()
+    fig = plots.habit_curve_plot(habit_curve(90, 66))
+    assert fig.axes[0].get_ylabel() == "habit strength (0-1)"
+
+
+def test_figure_png_draws_once():
+    """figure_png: PNG bytes at the figure's own size (no 'tight' crop); a figure whose layout is settled
+    (as the widgets' cohort bands) is drawn exactly once."""
+    fig = plt.figure(figsize=(2, 1), dpi=50, layout="constrained")
+    png = plots.figure_png(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (100, 50)
+    fig.set_layout_engine(None)
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    plots.figure_png(fig)
+    assert len(draws) == 1

@@ -1,4 +1,9 @@
-"""Real-browser test fixtures: Debian's Chromium driving JupyterLab over a copy of the notebooks.
+"""Fixtures for the widget tests: a notebook run in a real kernel, and a real browser.
+
+- ``kernel_run``: runs a notebook (without its solution cells) plus a few extra cells in a fresh
+  kernel; returns what each extra cell printed and what every Output widget holds.
+
+Real-browser fixtures: Debian's Chromium driving JupyterLab over a copy of the notebooks.
 
 - ``browser_type_launch_args`` points pytest-playwright at ``/usr/bin/chromium`` (never a
   downloaded browser; ``playwright install`` is not used anywhere).
@@ -7,8 +12,9 @@
   the repository. The news/update toast is switched off through ``JUPYTERLAB_SETTINGS_DIR``.
 - ``shot``: saves a full-page screenshot under ``test-artifacts/screenshots/`` (gitignored).
 
-In CI (``CI`` set to a true value) these tests never skip: a missing Chromium is an error.
-Locally they skip only when ``/usr/bin/chromium`` is missing and ``CI`` is unset.
+In CI (``CI`` set to a true value) the browser tests never skip: a missing Chromium is an error.
+Locally they skip only when ``/usr/bin/chromium`` is missing and ``CI`` is unset; the other
+widget tests in this folder never need a browser and always run.
 """
 from __future__ import annotations
 
@@ -23,7 +29,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from spinelib.reports.nbrun import execute_notebook
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
@@ -38,14 +47,50 @@ def in_ci() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip the browser tests locally when Chromium is missing; never in CI."""
+    """Skip the browser tests (those using a Playwright ``page``) locally when Chromium is missing; never in CI."""
     if CHROMIUM.exists() or in_ci():
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (install Debian's chromium; CI never skips)")
     here = Path(__file__).resolve().parent
     for item in items:
-        if Path(str(item.fspath)).resolve().parent == here:
+        if Path(str(item.fspath)).resolve().parent == here and "page" in getattr(item, "fixturenames", ()):
             item.add_marker(skip)
+
+
+# ----------------------------------------------------------------- a notebook in a real kernel (no browser)
+def _output_widget_texts(nb) -> list[str]:
+    """The outputs held by every Output widget in the saved widget state, as text (a PNG as ``<png>``)."""
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    outputs = []
+    for model in state.values():
+        if model.get("model_name") == "OutputModel":
+            text = []
+            for o in model["state"].get("outputs", []):
+                d = o.get("data", {})
+                text.append(o.get("text", "") + d.get("text/html", "") + d.get("text/plain", ""))
+                if "image/png" in d:
+                    text.append("<png>")
+            outputs.append("\n".join(text))
+    return outputs
+
+
+@pytest.fixture()
+def kernel_run(tmp_path):
+    """``kernel_run(notebook, steps)``: run ``notebooks/<notebook>`` (without its solution cells) plus the
+    code cells ``steps`` in a fresh kernel, from ``tmp_path``; return the printed text of each step and
+    the outputs held by every Output widget in the saved widget state."""
+
+    def run(notebook: str, steps: list[str]):
+        nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+        nb.cells = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
+        first = len(nb.cells)
+        nb.cells += [nbformat.v4.new_code_cell(s) for s in steps]
+        execute_notebook(nb, cwd=tmp_path, timeout=180)
+        printed = ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream")
+                   for c in nb.cells[first:]]
+        return printed, _output_widget_texts(nb)
+
+    return run
 
 
 @pytest.fixture(scope="session")

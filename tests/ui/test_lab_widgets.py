@@ -69,7 +69,8 @@ def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     assert after != before
     assert audit_after != audit_before, "the audit did not change"
     line5 = [ln for ln in audit_after.splitlines() if "Gentle consistency" in ln]
-    assert line5 and "(warning)" in line5[0], "25 minutes a day is outside the gentle 10-20 minutes"
+    # the audit table's row 5: insight, status (mark and word), why, evidence
+    assert line5 and re.search(r"!\s*warning\b", line5[0]), "25 minutes a day is outside the gentle 10-20 minutes"
     plan_minutes = re.search(r"([\d.]+) minutes a day on 7 day", after)
     assert plan_minutes and 15 < float(plan_minutes.group(1)) <= 25
     # the cohort projection further down follows the builder

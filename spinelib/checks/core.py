@@ -1,0 +1,200 @@
+"""The self-check machinery: the registry of "Try it" exercises, :func:`check`, and the
+helpers that make a checker.
+
+Every exercise is one entry in :data:`EXERCISES`, made with :func:`register`: an id
+(``"NN-name"``, NN = the notebook number), the notebook, the question, a hint, and a checker
+function ``answer -> (correct, message)``. The message explains, it does not only say pass or
+fail. The exercises themselves live in one module per notebook, named by its concept
+(``calm_first.py`` holds notebook 02's); to add one, register it there, reusing
+:func:`expect_number`, :func:`expect_choice`, :func:`expect_bool` and :func:`expect_ids`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..errors import yes_no
+
+__all__ = ["CheckResult", "Exercise", "EXERCISES", "register", "check", "exercises",
+           "expect_number", "expect_choice", "expect_bool", "expect_ids", "as_number", "normalise"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of a self-check: ``correct`` and a message that explains why.
+
+    It is truthy when correct and shows as one short paragraph in a notebook.
+    """
+
+    exercise_id: str
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return ("Right. " if self.correct else "Not yet. ") + self.message
+
+    __repr__ = __str__
+
+    def _repr_markdown_(self) -> str:
+        mark = "**Right.**" if self.correct else "**Not yet.**"
+        return f"{mark} {self.message}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    notebook: str
+    question: str
+    checker: Callable
+    hint: str = ""
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise_id: str, notebook: str, question: str, hint: str = ""):
+    """Decorator: add a checker ``answer -> (correct, message)`` to the registry."""
+
+    def deco(func):
+        if exercise_id in EXERCISES:
+            raise ValueError(f"self-check id {exercise_id!r} is registered twice")
+        EXERCISES[exercise_id] = Exercise(exercise_id, notebook, question, func, hint)
+        return func
+
+    return deco
+
+
+def exercises(notebook: str | None = None) -> list[Exercise]:
+    """The registered exercises, optionally only those of one notebook (e.g. ``"01"``)."""
+    return [e for e in EXERCISES.values() if notebook is None or e.notebook.startswith(str(notebook))]
+
+
+def check(exercise_id: str, answer) -> CheckResult:
+    """Check an answer to a "Try it" exercise and explain what is right or wrong.
+
+    >>> check("02-exhale", 6.67).correct
+    True
+    >>> print(check("03-count", 140))
+    Not yet. 140 is the weekly total; the question asks for one day.
+    >>> check("99-nope", 1).correct
+    False
+    """
+    ex = EXERCISES.get(str(exercise_id))
+    if ex is None:
+        known = ", ".join(sorted(EXERCISES))
+        return CheckResult(str(exercise_id), False, f"There is no exercise {exercise_id!r}. Known ids: {known}.")
+    if answer is Ellipsis or answer is None or (isinstance(answer, str) and not answer.strip()):
+        hint = f" Hint: {ex.hint}" if ex.hint else ""
+        return CheckResult(ex.id, False, "No answer yet: replace the ... with your answer and run the cell again." + hint)
+    try:
+        out = ex.checker(answer)
+    except Exception as exc:  # a malformed answer is a message, not a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return CheckResult(ex.id, False, f"I could not read that answer ({first}). {ex.hint}".strip())
+    correct, message = out if isinstance(out, tuple) else (bool(out), "")
+    if not correct and ex.hint and "Hint:" not in message:
+        message = f"{message} Hint: {ex.hint}".strip()
+    return CheckResult(ex.id, bool(correct), message)
+
+
+# ---------------------------------------------------------------- helpers for checkers
+def as_number(answer) -> float:
+    """A typed answer as a finite float: ``"6,7 s"`` reads as 6.7.
+
+    >>> as_number(" 6,7s ")
+    6.7
+    """
+    if isinstance(answer, str):
+        answer = answer.strip().replace(",", ".").rstrip("s").strip()
+    x = float(answer)
+    if not math.isfinite(x):
+        raise ValueError("a finite number is needed")
+    return x
+
+
+def normalise(text) -> str:
+    """A text answer in the form choices are compared in: case, spaces, dashes and quotes do not matter.
+
+    >>> normalise(" 'Micro-Strength' ")
+    'micro_strength'
+    """
+    return str(text).strip().lower().replace("-", "_").replace(" ", "_").strip("'\"")
+
+
+def expect_number(expected: float, tol: float, why: str, near: dict | None = None) -> Callable:
+    """A checker for a number within ``tol`` of ``expected``; ``near`` maps tempting wrong
+    values to an explanation."""
+
+    def checker(answer):
+        x = as_number(answer)
+        if abs(x - expected) <= tol:
+            return True, why
+        for value, msg in (near or {}).items():
+            if abs(x - value) <= tol:
+                return False, f"{x:g} {msg}"
+        side = "high" if x > expected else "low"
+        return False, f"{x:g} is too {side}."
+
+    return checker
+
+
+def expect_choice(expected: str, why: str, wrong: dict | None = None, synonyms: Iterable[str] = ()) -> Callable:
+    """A checker for one of several text choices (case and spacing do not matter)."""
+    ok = {normalise(expected), *(normalise(s) for s in synonyms)}
+    wrong_n = {normalise(k): v for k, v in (wrong or {}).items()}
+
+    def checker(answer):
+        a = normalise(answer)
+        if a in ok:
+            return True, why
+        if a in wrong_n:
+            return False, wrong_n[a]
+        return False, f"{answer!r} is not one of the choices given in the question."
+
+    return checker
+
+
+def expect_bool(expected: bool, why: str) -> Callable:
+    """A checker for True/False (also accepts "yes"/"no")."""
+
+    def checker(answer):
+        a = yes_no(normalise(answer) if isinstance(answer, str) else answer)
+        if a is None:
+            raise ValueError("answer True or False")
+        if a == expected:
+            return True, why
+        return False, f"The evidence points the other way ({expected}). {why}"
+
+    return checker
+
+
+def expect_ids(truth: Callable[[], set], describe: Callable[[str], str] | None = None) -> Callable:
+    """A checker for a set of exercise ids (a list, a DataFrame with an ``id`` column, or a
+    Series); names what is missing and why each extra one does not belong."""
+
+    def checker(answer):
+        if hasattr(answer, "columns") and "id" in answer.columns:
+            got = set(answer["id"])
+        elif hasattr(answer, "tolist"):
+            got = set(answer.tolist())
+        elif isinstance(answer, str):
+            got = {a.strip() for a in answer.replace(";", ",").split(",") if a.strip()}
+        else:
+            got = set(answer)
+        want = set(truth())
+        if got == want:
+            return True, f"All {len(want)} exercises, and nothing else."
+        parts = []
+        missing, extra = sorted(want - got), sorted(got - want)
+        if missing:
+            parts.append(f"missing {len(missing)}: {', '.join(missing)}")
+        if extra:
+            why = [f"{e} ({describe(e)})" if describe else e for e in extra]
+            parts.append(f"{len(extra)} should not be there: {', '.join(why)}")
+        return False, f"You have {len(got & want)} of {len(want)} right; " + "; ".join(parts) + "."
+
+    return checker

@@ -1,0 +1,56 @@
+"""Parameterized reports: validate, execute with papermill, render self-contained HTML and PDF.
+
+One runner for every report template in ``reports/templates`` (shipped inside the wheel as
+``spinelib/templates``)::
+
+    run_report("personal-plan", {"name": "Ana", "minutes_per_day": 15}, "reports/out/ana.html")
+
+The package, bottom up:
+
+- :mod:`.templates`: the registry of shipped templates (:data:`TEMPLATES`), finding a template
+  and the parameters it declares; :class:`ReportError`;
+- :mod:`.parameters`: the rules each parameter is checked against before any kernel starts;
+- :mod:`.pages`: the self-contained HTML page and the PDF printed by Chromium;
+- :mod:`.nbrun`: running a notebook headless in a fresh kernel (local-socket kernels);
+- :mod:`.runner`: one report, a batch over a CSV, the shipped examples (atomic writes, a job pool);
+- :mod:`.blocks`: the tables, figures and call-outs the templates show (``from spinelib.reports
+  import blocks as rf``; loads matplotlib, so it is not imported here);
+- :mod:`.cli`: the ``spinelib`` command line (``report``, ``batch``, ``examples``).
+
+Nothing here is medical advice.
+"""
+from __future__ import annotations
+
+from .pages import CHROMIUM, CSP, PAGE_CSS, check_self_contained, chromium_available, html_to_pdf, render_html
+from .parameters import RULES, describe_parameters, load_parameter_file, validate_parameters
+from .runner import (BatchResult, ReportResult, build_examples, example_sets, execute_template, read_batch_rows,
+                     run_batch, run_report, safe_output_name)
+from .templates import TEMPLATES, ReportError, TemplateInfo, template_path, template_parameters
+
+__all__ = [
+    "TEMPLATES",
+    "TemplateInfo",
+    "ReportError",
+    "ReportResult",
+    "BatchResult",
+    "template_path",
+    "template_parameters",
+    "RULES",
+    "describe_parameters",
+    "validate_parameters",
+    "load_parameter_file",
+    "execute_template",
+    "PAGE_CSS",
+    "CSP",
+    "CHROMIUM",
+    "render_html",
+    "check_self_contained",
+    "html_to_pdf",
+    "chromium_available",
+    "run_report",
+    "read_batch_rows",
+    "run_batch",
+    "safe_output_name",
+    "example_sets",
+    "build_examples",
+]

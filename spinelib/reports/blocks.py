@@ -1,0 +1,409 @@
+"""Report-only building blocks: HTML fragments, tables, figures and interval statistics.
+
+The report templates in ``reports/templates`` call these (``from spinelib.reports import
+blocks as rf``) so each code cell stays one or two lines. Every function returns a value (an
+``IPython.display.HTML``/``Markdown`` object, a DataFrame or a matplotlib ``Figure``) and
+never displays by itself (except :func:`show`), so each one can be tested without a kernel.
+Figures are static PNGs in the rendered report (widgets do not survive into HTML). The day
+plan, the week and the audit are the same renderings the widgets show (:mod:`spinelib.render`);
+the outcomes' labels and units are the simulator's one table (:data:`spinelib.sim.results.OUTCOMES`).
+Every string that can come from a person is escaped. Nothing here is medical advice.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..evidence import cite_markdown
+from ..insights import STRENGTH
+from ..plots import COLORS, cohort_band_plot, compare_bars, figure_png
+from ..redflags import RED_FLAG_QUESTIONS
+from ..render import audit_html, routine_html, week_display
+from ..sim import scenario_table, simulate
+from ..sim.results import OUTCOMES, ci95
+
+__all__ = [
+    "header",
+    "red_flag_result",
+    "day_plan",
+    "week_schedule",
+    "ladder",
+    "audit_table",
+    "projection_summary",
+    "projection_figure",
+    "evidence_ids",
+    "evidence",
+    "run_scenario",
+    "compare_outcomes",
+    "outcome_table",
+    "outcome_figure",
+    "plain_summary",
+    "scenario_label",
+    "describe_scenario",
+    "table",
+    "section",
+    "show",
+    "REPORT_OUTCOMES",
+    "PARAM_LABELS",
+    "Z95",
+]
+
+# the outcomes a scenario comparison reports, in this order (labels and units: sim.results.OUTCOMES)
+REPORT_OUTCOMES = ("pain_change", "adherence", "flares", "habit", "capacity_gain")
+Z95 = 1.959963984540054
+
+
+def _HTML(text):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def _md(text):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def show(fig) -> None:
+    """Display a matplotlib figure once as a static PNG and close it (no duplicate at cell end).
+
+    The PNG is drawn once at the figure's own size (no "tight" bounding box, which draws it
+    twice): the figures here set their own margins.
+    """
+    from IPython.display import Image, display
+
+    fig.patch.set_facecolor("white")
+    png = figure_png(fig, dpi=fig.dpi)
+    plt.close(fig)
+    display(Image(data=png, format="png"))
+
+
+def section(title: str, *, page_break: bool = False, anchor: str | None = None, intro: str = ""):
+    """An ``<h2>`` heading (optionally starting a new printed page) with a short intro paragraph."""
+    cls = ' class="page-break"' if page_break else ""
+    aid = f' id="{html.escape(anchor)}"' if anchor else ""
+    p = f"<p>{html.escape(intro)}</p>" if intro else ""
+    return _HTML(f"<h2{cls}{aid}>{html.escape(title)}</h2>{p}")
+
+
+def _section(anchor: str, title: str, content: str, intro: str = ""):
+    """A ``<section>`` with an ``<h2>``, an optional escaped intro paragraph and ready-made HTML."""
+    p = f"<p>{html.escape(intro)}</p>" if intro else ""
+    return _HTML(f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{p}{content}</section>')
+
+
+def table(df: pd.DataFrame, *, css_class: str = "data", escape: bool = True) -> str:
+    """A DataFrame as a plain HTML table without the index."""
+    return df.to_html(index=False, classes=css_class, border=0, escape=escape, na_rep="")
+
+
+# ----- personal plan -----------------------------------------------------------------------------
+def _listing(v) -> str:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v) if v else "none"
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {v[k]}" for k in v) if v else "none"
+    return str(v)
+
+
+def _answers(v: dict) -> str:
+    yes = [k.replace("_", " ") for k, x in v.items() if x]
+    n_no = sum(1 for x in v.values() if not x)
+    n_open = len(RED_FLAG_QUESTIONS) - len(v)
+    parts = [f"yes: {', '.join(yes)}"] if yes else []
+    parts += [f"{n_no} answered no"] if n_no else []
+    parts += [f"{n_open} not answered"] if n_open else []
+    return "; ".join(parts)
+
+
+PARAM_LABELS = {
+    "minutes_per_day": "Minutes per day", "days_per_week": "Days per week", "equipment": "Equipment",
+    "positions": "Positions tolerated", "irritability": "Irritability", "load_stage": "Load stage (1-5)",
+    "goals": "Goals", "red_flags": "Red-flag answers", "weeks": "Weeks planned", "people": "Cohort size",
+    "seed": "Random seed", "scenario_a": "Scenario A", "scenario_b": "Scenario B",
+}
+
+
+def _parameter_row(name: str, value) -> str:
+    label = PARAM_LABELS.get(name, name.replace("_", " "))
+    shown = _answers(value) if name == "red_flags" else _listing(value)
+    return f"<tr><th>{html.escape(label)}</th><td>{html.escape(shown)}</td></tr>"
+
+
+def header(title: str, name: str, date: str, parameters: dict):
+    """The report header: title, who it is for, the date and a table of the parameters used."""
+    rows = "".join(_parameter_row(k, v) for k, v in parameters.items())
+    who = f"{html.escape(title)}: {html.escape(name)}" if name else html.escape(title)
+    return _HTML(f'<header class="report-header"><h1>{who}</h1>'
+                 f'<p class="meta">Prepared {html.escape(date)} with spinelib. An educational tool, not medical advice.</p>'
+                 f'<table class="parameters"><tbody>{rows}</tbody></table></header>')
+
+
+def red_flag_result(screen):
+    """The red-flag screen's outcome as a call-out (a referral is shown in red, alone)."""
+    n_yes = len(getattr(screen, "positives", ()))
+    if screen.referral:
+        kind, head = "referral", ("Urgent: see a doctor today" if screen.urgent else "See a clinician before starting")
+    elif not screen.complete:
+        kind, head = "warn", "Screening questions not answered yet"
+    else:
+        kind, head = "clear", "Clear"
+    extra = f"<p class=\"meta\">{n_yes} question(s) answered yes.</p>" if n_yes else ""
+    return _HTML(f'<section id="red-flags"><h2>Red-flag screen</h2><div class="callout {kind}">'
+                 f"<strong>{html.escape(head)}.</strong> {html.escape(screen.message)}</div>{extra}</section>")
+
+
+def day_plan(routine):
+    """The day plan in three slots, one table per slot with dosage, minutes and cues."""
+    intro = (f"{routine.minutes:g} minutes on each session day, {routine.days_per_week} day(s) a week, in three short "
+             "slots. Calming drills come first; stop any drill that sharply raises your pain.")
+    return _section("day-plan", "Your day plan", routine_html(routine), intro)
+
+
+def week_schedule(routine):
+    """One row per weekday: session or rest, minutes per slot, and whether a transition drill is in."""
+    return _section("week", "Week schedule", table(week_display(routine), css_class="week"))
+
+
+def _ladder_change(week: int, prev: dict, cur: dict) -> str:
+    if week == 1:
+        return "Start with the day plan above"
+    moves = [f"{prev[k][0]} -> {v[0]} (load {prev[k][1]} -> {v[1]})" for k, v in cur.items()
+             if k in prev and prev[k][0] != v[0]]
+    return "; ".join(moves) if moves else "Same as last week: repeat and consolidate"
+
+
+def ladder(progression: pd.DataFrame):
+    """The progression ladder: what changes each week (one rung at most), and the easier weeks."""
+    rows, prev = [], {}
+    for w, g in progression.groupby("week", sort=True):
+        cur = {(r.slot, r.order): (r.name, int(r.load_level)) for r in g.itertuples()}
+        strength = g[g["category"].isin(STRENGTH)]
+        top = int(strength["load_level"].max()) if not strength.empty else 0
+        rows.append({"Week": int(w), "Kind of week": "easier week" if bool(g["deload"].any()) else "building",
+                     "What changes": _ladder_change(w, prev, cur), "Highest load level": top or ""})
+        prev = cur
+    intro = ("At most one exercise moves one rung up its ladder in a week; every few weeks is an easier week "
+             "that steps back a rung before building again.")
+    return _section("ladder", "Progression ladder, week by week", table(pd.DataFrame(rows), css_class="ladder"), intro)
+
+
+def audit_table(audit: pd.DataFrame):
+    """The five-insight audit as a table with coloured pass/warn/fail and the evidence behind each."""
+    verdict = ("passes: no insight fails" if not (audit["status"] == "fail").any()
+               else "does not pass: at least one insight fails")
+    return _section("audit", "Five-insight audit", f"<p>This plan {verdict}.</p>{audit_html(audit)}")
+
+
+def _people(result) -> pd.DataFrame:
+    return getattr(result, "people", result)
+
+
+def _projection_rows(p: pd.DataFrame, weeks: int) -> list[tuple]:
+    rows = []
+    if "adherence" in p:
+        a = p["adherence"].astype(float)
+        rows.append(("Sessions done (of planned)", f"{a.median():.0%}", f"{a.quantile(.1):.0%} to {a.quantile(.9):.0%}",
+                     f"{(a < .5).mean():.0%} did fewer than half"))
+    if "pain_change" in p:
+        d = p["pain_change"].astype(float)
+        rows.append(("Change in pain (0-100)", f"{d.median():+.0f}", f"{d.quantile(.1):+.0f} to {d.quantile(.9):+.0f}",
+                     f"{(d <= -15).mean():.0%} improved by 15 points or more"))
+    if "flares" in p:
+        f = p["flares"].astype(float)
+        rows.append((f"Flares in {weeks} weeks", f"{f.median():.0f}", f"{f.quantile(.1):.0f} to {f.quantile(.9):.0f}",
+                     f"{(f == 0).mean():.0%} had no flare"))
+    return rows
+
+
+def projection_summary(result, *, weeks: int):
+    """What a cohort of similar people did: adherence, pain change and flares, as a table."""
+    p = _people(result)
+    df = pd.DataFrame(_projection_rows(p, weeks), columns=["Outcome", "Typical (median)", "Middle 80% of people", "Note"])
+    intro = (f"A simulated cohort of {len(p):,} people with the same profile and plan, followed for {weeks} weeks. "
+             "This is a teaching model of averages and spread, not a prediction for one person.")
+    return _section("projection", "Projection for people like you", table(df, css_class="projection"), intro)
+
+
+def projection_figure(result, *, weeks: int):
+    """Three static seaborn panels: pain band over time, adherence histogram, flare counts."""
+    import seaborn as sns
+
+    p = _people(result)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.91, wspace=0.28)
+    cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: mean and middle 95% of people", label="plan")
+    if axes[0].get_legend() is not None:
+        axes[0].get_legend().remove()
+    axes[0].set_xlabel("week")
+    sns.histplot(x=p["adherence"].astype(float).dropna(), bins=20, binrange=(0, 1), ax=axes[1], color=COLORS[0])
+    axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people")
+    flares = p["flares"].astype(int)
+    top = max(3, int(flares.quantile(0.99)))
+    sns.histplot(x=flares.clip(upper=top), discrete=True, shrink=0.85, ax=axes[2], color=COLORS[1])
+    axes[2].set(title=f"Flares in {weeks} weeks", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
+    return fig
+
+
+def evidence_ids(routine=None, audit: pd.DataFrame | None = None, extra=()) -> list[str]:
+    """Evidence ids behind the plan's exercises and the audit, in first-seen order."""
+    ids: list[str] = []
+    for it in (routine.items if routine is not None else []):
+        ids += list(it.evidence)
+    if audit is not None:
+        for ev in audit["evidence"]:
+            ids += list(ev)
+    ids += list(extra)
+    seen: list[str] = []
+    for i in ids:
+        if i and i not in seen:
+            seen.append(i)
+    return seen
+
+
+def evidence(ids):
+    """The evidence cited, from spinelib's evidence table, with how sure we are of each figure."""
+    return _md("## Evidence cited\n\nFrom spinelib's evidence table (`data/evidence.csv`), with how sure we are that "
+               "each figure is in its source.\n\n" + cite_markdown(ids))
+
+
+# ----- scenario comparison -----------------------------------------------------------------------
+def run_scenario(spec, *, people: int, days: int, seed: int):
+    """Simulate a scenario given by name, or by settings ``{"base": name, "label": ..., "params": {...}}``.
+
+    ``params`` are simulator parameter overrides (see ``spinelib.sim.params``); a built-in
+    scenario's own settings still apply on top of them.
+    """
+    if isinstance(spec, dict):
+        return simulate(spec["base"], people=people, days=days, seed=seed, params=spec.get("params") or None)
+    return simulate(spec, people=people, days=days, seed=seed)
+
+
+def scenario_label(spec, fallback: str) -> str:
+    """A short label for a scenario given by name or by a mapping of settings."""
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        if spec.get("label"):
+            return str(spec["label"])
+        if spec.get("base"):
+            return f"{spec['base']} (custom)"
+    return fallback
+
+
+def describe_scenario(spec) -> str:
+    """A scenario's name and what it is, from the simulator's scenario table."""
+    desc = dict(zip(*scenario_table()[["name", "description"]].T.values))
+    if isinstance(spec, dict):
+        extra = ", ".join(f"{k}={v}" for k, v in (spec.get("params") or {}).items())
+        text = f"{scenario_label(spec, 'custom')}: {desc.get(spec.get('base'), '')}"
+        return text + (f" (with {extra})" if extra else "")
+    return f"{spec}: {desc.get(spec, '')}"
+
+
+def _compare_one(o: str, a: pd.Series, b: pd.Series) -> dict:
+    ma, la, ha = ci95(a)
+    mb, lb, hb = ci95(b)
+    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if len(a) > 1 and len(b) > 1 else 0.0
+    d = mb - ma
+    return {"outcome": o, "mean_a": ma, "lo_a": la, "hi_a": ha, "mean_b": mb, "lo_b": lb, "hi_b": hb,
+            "diff": d, "diff_lo": d - Z95 * se, "diff_hi": d + Z95 * se,
+            "real": bool(se > 0 and abs(d) > Z95 * se) or bool(se == 0 and d != 0)}
+
+
+def compare_outcomes(people_a: pd.DataFrame, people_b: pd.DataFrame, outcomes=None) -> pd.DataFrame:
+    """Mean of each outcome per scenario with 95% intervals, and the difference B - A with its interval.
+
+    ``outcomes`` default to :data:`REPORT_OUTCOMES`. Means and their intervals come from
+    ``spinelib.sim.results.ci95``; the difference's interval uses the Welch standard error
+    (normal approximation). ``real`` is True when the difference's interval excludes zero.
+    Outcomes missing in a scenario (adherence with no planned session) are left out.
+    """
+    outcomes = [o for o in (outcomes or REPORT_OUTCOMES) if o in people_a and o in people_b]
+    rows = []
+    for o in outcomes:
+        a = pd.Series(people_a[o], dtype=float).dropna()
+        b = pd.Series(people_b[o], dtype=float).dropna()
+        if len(a) < 2 or len(b) < 2:  # e.g. adherence when a scenario plans no session
+            continue
+        rows.append(_compare_one(o, a, b))
+    return pd.DataFrame(rows)
+
+
+def _outcome_name(o: str) -> str:
+    """The outcome's label with its unit, starting with a capital (the outcome's own name if unknown)."""
+    label = OUTCOMES[o].label if o in OUTCOMES else o
+    return label[:1].upper() + label[1:]
+
+
+def _fmt(o, v, diff: bool = False) -> str:
+    if o == "adherence":
+        return f"{v * 100:+.0f} points" if diff else f"{v:.0%}"
+    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def _interval(o, mean, lo, hi, diff: bool = False) -> str:
+    return f"{_fmt(o, mean, diff)} ({_fmt(o, lo, diff)} to {_fmt(o, hi, diff)})"
+
+
+def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
+    """The comparison as an HTML table: each mean with its 95% interval, and the difference."""
+    body = []
+    for r in cmp.itertuples():
+        verdict = "real difference" if r.real else "not distinguishable"
+        body.append(
+            f"<tr><td>{html.escape(_outcome_name(r.outcome))}</td>"
+            f"<td>{_interval(r.outcome, r.mean_a, r.lo_a, r.hi_a)}</td>"
+            f"<td>{_interval(r.outcome, r.mean_b, r.lo_b, r.hi_b)}</td>"
+            f"<td>{_interval(r.outcome, r.diff, r.diff_lo, r.diff_hi, True)}</td>"
+            f"<td>{verdict}</td></tr>")
+    a, b = html.escape(label_a), html.escape(label_b)
+    return _HTML('<section id="outcomes"><h2>Outcomes with 95% intervals</h2>'
+                 "<p>Each cell is the cohort mean with the 95% interval of that mean. The last columns give the "
+                 f"difference ({b} minus {a}) and whether its interval excludes zero.</p>"
+                 f'<table class="outcomes"><thead><tr><th>Outcome</th><th>{a}</th><th>{b}</th>'
+                 f"<th>Difference (B - A)</th><th>At this cohort size</th></tr></thead><tbody>{''.join(body)}"
+                 "</tbody></table></section>")
+
+
+def outcome_figure(cmp: pd.DataFrame, label_a: str, label_b: str, outcomes=("pain_change", "adherence", "flares")):
+    """Side-by-side bars of the mean outcomes with their 95% intervals, one panel per outcome."""
+    cmp = cmp.set_index("outcome")
+    outcomes = [o for o in outcomes if o in cmp.index]
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 3.2), squeeze=False)
+    fig.subplots_adjust(left=0.07, right=0.97, bottom=0.12, top=0.9, wspace=0.35)
+    for ax, o in zip(axes[0], outcomes):
+        r = cmp.loc[o]
+        t = pd.DataFrame({"scenario": [label_a, label_b], "value": [r.mean_a, r.mean_b],
+                          "lo": [r.lo_a, r.lo_b], "hi": [r.hi_a, r.hi_b]})
+        compare_bars(t, "value", lo="lo", hi="hi", ax=ax, ylabel=OUTCOMES[o].short_unit if o in OUTCOMES else "",
+                     title=_outcome_name(o).split(" (")[0])
+    return fig
+
+
+def _summary_line(r, label_a: str, label_b: str) -> str:
+    name = _outcome_name(r.outcome).split(" (")[0].lower().capitalize()
+    if not r.real:
+        return (f"- **{name}**: the two scenarios cannot be told apart at this cohort size "
+                f"(difference {_fmt(r.outcome, r.diff, True)}, 95% interval {_fmt(r.outcome, r.diff_lo, True)} to "
+                f"{_fmt(r.outcome, r.diff_hi, True)} includes zero).")
+    b_higher = r.diff > 0
+    better = (not b_higher) if r.outcome in OUTCOMES and OUTCOMES[r.outcome].lower_is_better else b_higher
+    winner = label_b if better else label_a
+    return (f"- **{name}**: a real difference in favour of **{winner}** "
+            f"({label_b} minus {label_a} = {_fmt(r.outcome, r.diff, True)}, 95% interval "
+            f"{_fmt(r.outcome, r.diff_lo, True)} to {_fmt(r.outcome, r.diff_hi, True)}).")
+
+
+def plain_summary(cmp: pd.DataFrame, label_a: str, label_b: str, people: int):
+    """Which differences are real at this cohort size, in plain words (Markdown)."""
+    lines = [f"## What the comparison says\n\nWith {people:,} simulated people in each scenario:\n"]
+    lines += [_summary_line(r, label_a, label_b) for r in cmp.itertuples()]
+    lines.append("\n\"Real\" here means larger than the chance variation of a simulated cohort this size; it says "
+                 "nothing about whether the difference matters to a person, and the model is a teaching model, "
+                 "not a trial.")
+    return _md("\n".join(lines))

@@ -1,0 +1,257 @@
+"""The ``spinelib`` command line: reports, batches and the example reports.
+
+::
+
+    spinelib report --list
+    spinelib report personal-plan --help-params
+    spinelib report personal-plan -p minutes_per_day 15 -f client.yaml -o reports/out/ana.html [--pdf] [--keep-notebook]
+    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2
+    spinelib examples --out-dir reports/out
+
+Parameters follow papermill's conventions: ``-p NAME VALUE`` (numbers, True/False/None are
+converted), ``-r NAME VALUE`` (raw text), ``-y YAML`` and ``-f FILE.yaml``; ``-p
+red_flags.night_pain no`` sets one answer of a mapping. Bad parameters print one line naming
+the field and the allowed range and exit with status 2, before any kernel starts.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from . import pages
+from .parameters import describe_parameters, load_parameter_file, validate_parameters
+from .runner import build_examples, run_batch, run_report
+from .templates import TEMPLATES, ReportError, template_label, template_parameters, template_path
+
+__all__ = ["main", "collect_parameters", "EXIT_BAD_INPUT"]
+
+EXIT_BAD_INPUT = 2
+
+
+def _resolve(value: str):
+    """papermill's conversion of ``-p`` values."""
+    if value == "True":
+        return True
+    if value == "False":
+        return False
+    if value == "None":
+        return None
+    if re.fullmatch(r"[+-]?\d+", value):
+        return int(value)
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _set(params: dict, name: str, value):
+    base, dot, sub = name.partition(".")
+    if dot:
+        cur = params.get(base)
+        params[base] = {**(cur if isinstance(cur, dict) else {}), sub: value}
+    else:
+        params[name] = value
+
+
+def _yaml_mapping(yaml_text: str) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError:
+        raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text) from None
+    if not isinstance(data, dict):
+        raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text)
+    return data
+
+
+def collect_parameters(parameters_file, yaml_text, params, raw) -> dict:
+    """The parameters given on the command line, in papermill's order: ``-f``, then ``-y``, ``-p``, ``-r``.
+
+    ``params`` and ``raw`` are (name, value) pairs; ``-p`` values are converted as papermill does,
+    ``-r`` values stay text; ``name.key`` sets one entry of a mapping.
+    """
+    out: dict = {}
+    if parameters_file:
+        out.update(load_parameter_file(parameters_file))
+    if yaml_text:
+        out.update(_yaml_mapping(yaml_text))
+    for name, value in params:
+        _set(out, name, _resolve(value))
+    for name, value in raw:
+        _set(out, name, value)
+    return out
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _guard(fn):
+    """Turn InputError into one line and exit 2, ReportError into one line and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            _fail(str(exc), EXIT_BAD_INPUT)
+        except ReportError as exc:
+            _fail(str(exc), 1)
+
+    return wrapper
+
+
+_param_options = [
+    click.option("-p", "--parameters", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+                 help="A parameter (papermill's -p: numbers and True/False/None are converted)."),
+    click.option("-r", "--parameters-raw", "raw", nargs=2, multiple=True, metavar="NAME VALUE",
+                 help="A parameter kept as text."),
+    click.option("-y", "--parameters-yaml", "yaml_text", metavar="YAML", help="Parameters as a YAML mapping."),
+    click.option("-f", "--parameters-file", "parameters_file", type=click.Path(dir_okay=False),
+                 help="Parameters from a YAML file."),
+]
+
+
+def _with_params(fn):
+    for opt in reversed(_param_options):
+        fn = opt(fn)
+    return fn
+
+
+class _OneLineErrors(click.Group):
+    """A click group whose usage errors are one line (``error: ...``) with exit status 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spinelib")
+def main():
+    """spinelib: exercise-therapy-for-back-pain workbook tools. Not medical advice."""
+
+
+def _echo_templates() -> None:
+    for key, info in TEMPLATES.items():
+        names = ", ".join(template_parameters(key))
+        click.echo(f"{key}\n    {info.description}\n    file: {template_path(key)}\n    parameters: {names}")
+
+
+def _echo_parameters(template) -> None:
+    desc = describe_parameters(template)
+    click.echo(f"Parameters of {template} (from its cell tagged 'parameters'):")
+    for r in desc.itertuples():
+        click.echo(f"  {r.name} = {r.default}")
+        click.echo(f"      allowed: {r.allowed}")
+        if r.help:
+            click.echo(f"      {r.help}")
+
+
+def _default_output(template, clean: dict) -> Path:
+    """``reports/out/<slug of the name>.html``, else ``reports/out/<template>.html``."""
+    from slugify import slugify
+
+    stem = slugify(str(clean.get("name") or "")) or template_label(template)
+    return Path("reports/out") / f"{stem}.html"
+
+
+@main.command()
+@click.argument("template", required=False)
+@_with_params
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="HTML file to write (default reports/out/<name>.html).")
+@click.option("--pdf", is_flag=True, help="Also print a PDF beside the HTML with the system Chromium.")
+@click.option("--keep-notebook", is_flag=True, help="Keep the executed notebook beside the HTML.")
+@click.option("--list", "list_", is_flag=True, help="List the report templates.")
+@click.option("--help-params", is_flag=True, help="Describe the template's parameters and exit.")
+@_guard
+def report(template, params, raw, yaml_text, parameters_file, output, pdf, keep_notebook, list_, help_params):
+    """Run one report TEMPLATE (e.g. personal-plan) into self-contained HTML."""
+    if list_:
+        _echo_templates()
+        return
+    if not template:
+        _fail("report: give a template name (" + ", ".join(TEMPLATES) + ") or --list")
+    if help_params:
+        _echo_parameters(template)
+        return
+    clean = validate_parameters(template, collect_parameters(parameters_file, yaml_text, params, raw))
+    if output is None:
+        output = _default_output(template, clean)
+    res = run_report(template, clean, output, pdf=pdf, keep_notebook=keep_notebook, validate=False)
+    click.echo(f"wrote {res.html}" + (f", {res.pdf}" if res.pdf else "") + (f", {res.notebook}" if res.notebook else "")
+               + f" in {res.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("template")
+@click.argument("csv_file", metavar="CSV", type=click.Path(dir_okay=False))
+@click.option("--out-dir", default="reports/out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", default=2, show_default=True, type=int, help="Worker processes (one kernel each).")
+@click.option("--name-column", default="name", show_default=True, help="Column whose slug names each output.")
+@click.option("--summary", type=click.Path(dir_okay=False), help="Summary CSV (default OUT_DIR/<template>-summary.csv).")
+@_with_params
+@click.option("--pdf", is_flag=True, help="Also print a PDF of each report.")
+@click.option("--keep-notebook", is_flag=True, help="Keep each executed notebook beside its HTML.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@_guard
+def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, yaml_text, parameters_file, pdf,
+          keep_notebook, no_progress):
+    """Run TEMPLATE once per row of CSV; bad rows are reported and skipped."""
+    if not Path(csv_file).is_file():
+        raise InputError("CSV", "an existing CSV file", csv_file)
+    common = collect_parameters(parameters_file, yaml_text, params, raw)
+
+    def invalid(row, message):
+        click.echo(f"row {row}: {message} (skipped)", err=True)
+
+    res = run_batch(template, csv_file, out_dir, jobs=jobs, name_column=name_column, pdf=pdf,
+                    keep_notebook=keep_notebook, common=common, progress=not no_progress,
+                    summary_path=summary, on_invalid=invalid)
+    s = res.summary
+    for r in s[s["status"] == "failed"].itertuples():
+        click.echo(f"row {r.row}: failed: {r.message}", err=True)
+    n_ok = int((s["status"] == "ok").sum())
+    click.echo(f"{n_ok} of {len(s)} reports written to {out_dir}; summary: {res.summary_path}")
+    if not res.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out-dir", default="reports/out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", default=2, show_default=True, type=int)
+@click.option("--no-pdf", is_flag=True, help="HTML only.")
+@click.option("--no-progress", is_flag=True)
+@_guard
+def examples(out_dir, jobs, no_pdf, no_progress):
+    """Build every example parameter set in data/examples as HTML and PDF."""
+    pdf = not no_pdf and pages.chromium_available()
+    if not no_pdf and not pdf:
+        click.echo(f"warning: no Chromium at {pages.CHROMIUM}: building HTML only (Debian: apt-get install chromium)",
+                   err=True)
+    df = build_examples(out_dir, jobs=jobs, pdf=pdf, progress=not no_progress)
+    for r in df.itertuples():
+        extra = " (+ .pdf)" if pdf and r.status == "ok" else ""
+        click.echo(f"{r.example}: {r.status} {r.output or r.message}{extra} [{r.seconds:.1f} s]")
+    if (df["status"] != "ok").any():
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

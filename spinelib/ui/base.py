@@ -1,0 +1,392 @@
+"""What every workbook widget shares: controls as attributes, one ``Output``, ``.result``,
+one-line errors, and one way to draw a figure.
+
+Each builder in :mod:`spinelib.ui` returns an object whose controls are attributes and whose
+last result is ``.result``, so code (and tests) can drive it without a browser::
+
+    w = ui.breathing_pacer()
+    w.minutes.value = 12        # the callback runs, as if a person had typed 12
+    w.result["timing"]          # what the widget now shows
+
+Widgets hold no models: they collect control values, call a model from the package
+(:mod:`spinelib.practice`, :mod:`spinelib.sim`, ...) and draw the result. Writing a widget::
+
+    class MyWidget(SpineWidget):           # or SimulationWidget for cohort simulations
+        def __init__(self):
+            super().__init__()
+            self.minutes = widgets.IntSlider(value=15, min=0, max=60, continuous_update=False)
+            self.setup(["minutes"])        # observe the controls, build .ui, draw once
+
+        def compute(self, minutes):        # pure: raise InputError for bad values
+            ...
+            return result
+
+        def show(self, result):            # draw into the Output
+            self.show_figure(some_plot(result))
+
+Drawing a figure has one path, :meth:`SpineWidget.show_figure`: one PNG draw
+(:func:`spinelib.plots.figure_png`, the constrained layout already fits it), sent to the
+Output, the figure then closed. A widget that redraws the same figure on every change keeps
+it (:meth:`SpineWidget.show_kept`, :class:`KeptFigure`; the cohort bands of
+:meth:`SimulationWidget.show_bands`) and redraws its data in place before that same PNG draw.
+
+Errors raised by ``compute`` or ``show`` never reach the person as a traceback: the widget
+shows a one-line message (``.error`` / ``.message``) and sets ``.result`` to ``None``.
+After every update the Output ends with a short text marker (``rendered: minutes=12``, or
+``error: ...``) that browser tests can wait for.
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import time
+from collections.abc import Iterable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Image, clear_output, display
+
+from .. import plots
+from ..errors import InputError
+from ..sim import simulate
+from ..sim.results import band_frame
+
+__all__ = [
+    "SpineWidget",
+    "SimulationWidget",
+    "KeptFigure",
+    "one_line",
+    "in_kernel",
+    "fmt_value",
+    "available_states",
+    "summary_table",
+    "left_align",
+    "WIDE",
+]
+
+# slider style: the description in full, never cut off
+WIDE = {"description_width": "initial"}
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message, for showing to a person.
+
+    >>> one_line(InputError("minutes", "from 1 to 30", 0))
+    'minutes: must be from 1 to 30 (got 0)'
+    >>> one_line(ValueError("first\\nsecond"))
+    'first'
+    """
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not isinstance(exc, (InputError, ValueError, KeyError, TypeError)):
+        text = f"{type(exc).__name__}: {text}"
+    return text.strip().strip("'\"") if isinstance(exc, KeyError) else text
+
+
+def in_kernel() -> bool:
+    """True inside a Jupyter kernel (where displaying a figure means sending a PNG)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    ip = get_ipython()
+    return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+def fmt_value(v) -> str:
+    """A control value as one word of a text marker.
+
+    >>> fmt_value(2.5), fmt_value((1, 5)), fmt_value("1:2"), fmt_value("two words"), fmt_value("")
+    ('2.5', '1-5', '1:2', 'two_words', "''")
+    """
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (tuple, list)):
+        return "-".join(fmt_value(x) for x in v)
+    return str(v).replace(" ", "_") if v != "" else "''"
+
+
+def available_states(results, wanted) -> tuple:
+    """The states of ``wanted`` that a result's per-day summary holds, in the order asked."""
+    first = next(iter(results.values())) if isinstance(results, dict) else results
+    found = []
+    for st in wanted:
+        try:
+            band_frame(first, st)
+        except KeyError:
+            continue
+        found.append(st)
+    return tuple(found)
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """A ``compare_people`` table for display: the outcome as a column, a dash where an outcome does not apply.
+
+    >>> t = pd.DataFrame({"a": ["1.00 (0.90 to 1.10)", "nan (nan to nan)"]}, index=pd.Index(["x", "y"], name="outcome"))
+    >>> summary_table(t)["a"].tolist()
+    ['1.00 (0.90 to 1.10)', '-']
+    """
+    t = summary.reset_index() if summary.index.name else summary
+    return t.replace({"nan (nan to nan)": "-"})
+
+
+def left_align(html_text: str) -> str:
+    """Left-align the cells of an HTML table (JupyterLab right-aligns them, which scatters lists of cues).
+
+    >>> left_align("<tr><th>a</th><td>b</td></tr>")
+    "<tr><th style='text-align:left'>a</th><td style='text-align:left;vertical-align:top'>b</td></tr>"
+    """
+    return (html_text.replace("<td>", "<td style='text-align:left;vertical-align:top'>")
+            .replace("<th>", "<th style='text-align:left'>"))
+
+
+class SpineWidget:
+    """Base class: controls as attributes, an ``Output``, ``.result``, one-line errors.
+
+    Subclasses create their controls, call :meth:`setup` with the control names, and
+    implement :meth:`compute` (pure) and :meth:`show` (drawing). Useful attributes:
+
+    - ``ui``: the ipywidgets container (displaying the object displays it);
+    - ``out``: the ``Output`` the callback writes into;
+    - ``result``: the last result (``None`` after an error);
+    - ``error``: the last one-line error message or ``None``; ``message`` the last text shown;
+    - ``figures``: the matplotlib figures drawn by the last update (already closed);
+    - ``seconds``: wall time of the last update; ``updates``: how many updates ran.
+    """
+
+    marker = "rendered"
+    title = ""
+    help = ""
+
+    def __init__(self):
+        self.out = widgets.Output()
+        self.status = widgets.HTML(value="")
+        self.result = None
+        self.error: str | None = None
+        self.message = ""
+        self.figures: list = []
+        self.seconds: float | None = None
+        self.updates = 0
+        self._names: tuple[str, ...] = ()
+        self._held = False
+        self.kept = KeptFigure()
+        self.ui = None
+
+    # -- wiring ------------------------------------------------------------------
+    def setup(self, names: Iterable[str], *, layout=None, run: bool = True):
+        """Observe the named controls, build ``self.ui`` and (by default) draw once."""
+        self._names = tuple(names)
+        for n in self._names:
+            getattr(self, n).observe(self.changed, names="value")
+        header = []
+        if self.title:
+            header.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
+        if self.help:
+            header.append(widgets.HTML(f"<span style='color:#555'>{html.escape(self.help)}</span>"))
+        controls = layout if layout is not None else widgets.VBox([getattr(self, n) for n in self._names])
+        self.ui = widgets.VBox([*header, controls, self.status, self.out])
+        if run:
+            self.update()
+        return self
+
+    @property
+    def controls(self) -> dict:
+        """The controls by name."""
+        return {n: getattr(self, n) for n in self._names}
+
+    @property
+    def values(self) -> dict:
+        """The current control values by name."""
+        return {n: getattr(self, n).value for n in self._names}
+
+    def set(self, **values):
+        """Set several controls at once and update once; returns the new result."""
+        with self.hold():
+            for k, v in values.items():
+                if k not in self._names:
+                    raise InputError(k, "one of the controls " + ", ".join(self._names), k)
+                getattr(self, k).value = v
+        return self.update()
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Context manager: change controls without one update per change."""
+        self._held = True
+        try:
+            yield self
+        finally:
+            self._held = False
+
+    def changed(self, change=None):
+        """A control changed (the observer of every control): update, unless held."""
+        if self._held:
+            return
+        self.update()
+
+    # -- the update cycle --------------------------------------------------------
+    def compute(self, **values):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def show(self, result):  # pragma: no cover - default: show nothing
+        pass
+
+    def marker_text(self, values: dict) -> str:
+        """The text marker printed after a successful update."""
+        return f"{self.marker}: " + " ".join(f"{k}={fmt_value(v)}" for k, v in values.items())
+
+    def forget(self, *, runs: bool = True) -> None:
+        """Forget what the widget remembered, so its next update does all of its work (benchmarks use this).
+
+        ``runs``: also forget the simulation runs kept for comparisons (simulation widgets)."""
+
+    def update(self, change=None):
+        """Read the controls, compute, draw; errors become a one-line message."""
+        t0 = time.perf_counter()
+        values = self.values
+        self.figures = []
+        self.updates += 1
+        with self.out:
+            if in_kernel():
+                clear_output(wait=True)
+            try:
+                result = self.compute(**values)
+                self.result = result
+                self.error = None
+                self.show(result)
+            except Exception as exc:  # shown to the person, never a traceback
+                self.result = None
+                self.error = one_line(exc)
+                self.message = self.error
+                self.show_error(self.error)
+                print(f"error: {self.error}")
+            else:
+                print(self.marker_text(values))
+        self.seconds = time.perf_counter() - t0
+        return self.result
+
+    # -- drawing (use inside show) -------------------------------------------------
+    def show_text(self, text: str, *, kind: str = "info"):
+        """A short paragraph; ``kind`` is info, ok, warn or stop (colours the box)."""
+        colours = {"info": ("#f4f6f8", "#333"), "ok": ("#e8f5e9", "#1b5e20"),
+                   "warn": ("#fff8e1", "#6d4c00"), "stop": ("#fdecea", "#8a1c13")}
+        bg, fg = colours.get(kind, colours["info"])
+        self.message = text
+        self.show_html(f"<div class='spinelib-{kind}' style='background:{bg};color:{fg};"
+                       f"padding:6px 10px;border-radius:4px;margin:4px 0'>{html.escape(text)}</div>")
+
+    def show_error(self, text: str):
+        self.show_text("Please check: " + text, kind="warn")
+        self.message = text
+
+    def show_figure(self, fig):
+        """The one way a widget shows a figure: one PNG draw (:func:`spinelib.plots.figure_png`), sent to
+        the Output; the figure is then closed, so the inline backend does not show it again at cell end."""
+        self.figures.append(fig)
+        if in_kernel():
+            display(Image(plots.figure_png(fig)))
+        plt.close(fig)
+
+    def show_kept(self, key, make, redraw):
+        """Show the widget's kept figure (:class:`KeptFigure`): ``make()`` makes it (again when ``key``
+        changes); later updates ``redraw(fig)`` it in place. Drawn and sent by :meth:`show_figure`."""
+        self.show_figure(self.kept.draw(key, make, redraw))
+
+    def show_frame(self, frame: pd.DataFrame, **to_html):
+        """Display a DataFrame as a compact HTML table (no index)."""
+        opts = {"index": False, "escape": True, "border": 0}
+        opts.update(to_html)
+        self.show_html(frame.to_html(**opts))
+
+    def show_html(self, text: str):
+        """Display a piece of HTML (already escaped where it holds a person's text)."""
+        if in_kernel():
+            display(HTML(text))
+
+    # -- display the object itself ---------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        return self.ui._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        state = f"error={self.error!r}" if self.error else f"updates={self.updates}"
+        return f"<{type(self).__name__} {state} values={self.values}>"
+
+
+class KeptFigure:
+    """A widget's figure, made once and then redrawn in place while its key stays the same.
+
+    The first draw settles the figure's constrained layout, which is then kept fixed, so each
+    later draw is one plain PNG draw of the new data; axes, ticks and layout are kept, which is
+    faster than a new figure on every slider move.
+    """
+
+    def __init__(self):
+        self.fig = None
+        self.key = None
+
+    def draw(self, key, make, redraw):
+        """The figure for ``key``: ``make()`` a new one when the key changed, else ``redraw(fig)`` in place."""
+        if self.fig is None or self.key != key:
+            if self.fig is not None:
+                plt.close(self.fig)
+            fig = make()
+            fig.draw_without_rendering()   # settle the constrained layout once ...
+            fig.set_layout_engine(None)    # ... then keep it fixed ("none" would leave a placeholder that draws twice)
+            plt.close(fig)                 # not shown again by the inline backend at cell end
+            self.fig, self.key = fig, key
+        else:
+            redraw(self.fig)
+        return self.fig
+
+
+class SimulationWidget(SpineWidget):
+    """Base for widgets that run the cohort simulator on each change.
+
+    Keeps each update fast (a small cohort: ``people`` x ``days``, fixed ``seed``) and caches
+    runs that do not depend on the controls (a comparison scenario) in ``self._cache``.
+    ``self.sim_seconds`` is the time the last update spent simulating.
+    """
+
+    def __init__(self, people: int = 300, days: int = 84, seed: int = 1):
+        super().__init__()
+        self.people, self.days, self.seed = int(people), int(days), int(seed)
+        self._cache: dict = {}
+        self.sim_seconds = 0.0
+
+    def simulate(self, what, *, cache_key=None, **kwargs):
+        """Run :func:`spinelib.sim.simulate` with this widget's cohort size and seed.
+
+        ``cache_key``: when given, the run is kept and reused (for runs that do not
+        depend on the controls).
+        """
+        if cache_key is not None and cache_key in self._cache:
+            return self._cache[cache_key]
+        t0 = time.perf_counter()
+        kwargs.setdefault("people", self.people)
+        kwargs.setdefault("days", self.days)
+        kwargs.setdefault("seed", self.seed)
+        res = simulate(what, **kwargs)
+        self.sim_seconds += time.perf_counter() - t0
+        if cache_key is not None:
+            self._cache[cache_key] = res
+        return res
+
+    def forget(self, *, runs: bool = True) -> None:
+        if runs:
+            self._cache.clear()
+
+    def update(self, change=None):
+        self.sim_seconds = 0.0
+        return super().update(change)
+
+    def show_bands(self, results: dict, states, figsize=None):
+        """Cohort bands of ``results`` for ``states`` (weeks on the x axis), redrawn in place while the
+        states and the scenarios stay the same."""
+        states = tuple(states)
+        self.show_kept((states, tuple(results)),
+                       lambda: plots.cohort_bands(results, states=states, weeks=True,
+                                                  figsize=figsize or (3.3 * len(states), 2.9)),
+                       lambda fig: plots.update_cohort_bands(fig, results, states, weeks=True))
+
+    def show_summary(self, summary: pd.DataFrame):
+        """A ``compare_people`` table (see :func:`summary_table`)."""
+        self.show_frame(summary_table(summary))

@@ -1,0 +1,342 @@
+"""The "your plan vs a scenario" simulations: a small cohort re-simulated on every change and
+drawn as cohort bands beside a comparison scenario, with a table of end-of-run outcomes.
+
+- :class:`MicroStrengthSim`: your micro-strength plan vs ``max_effort`` (notebook 01);
+- :class:`CalmFirstSim`: calming minutes first vs ``strength_only`` (notebook 02);
+- :class:`TransitionsCalculator`: a day's transitions, with and without practice (notebook 03);
+- :class:`LoadComparison`: structured steps vs spikes at the same volume (notebook 04);
+- :class:`AdherenceSimulator`: how sessions are spread over the week vs no exercise (notebook 05).
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, number
+from ..plots import clear_axes, cohort_band_plot
+from ..practice import transition_day
+from ..sim import scenario_plan
+from ..sim.curves import ACWR_BAND
+from ..sim.params import Params
+from ..sim.plan import plan_frame
+from ..sim.results import compare_people
+from .base import WIDE, SimulationWidget, available_states
+
+__all__ = [
+    "MicroStrengthSim",
+    "CalmFirstSim",
+    "TransitionsCalculator",
+    "LoadComparison",
+    "AdherenceSimulator",
+    "SESSION_MIX",
+    "PATTERNS",
+    "micro_strength_sim",
+    "calm_first_sim",
+    "transitions_calculator",
+    "load_comparison",
+    "adherence_simulator",
+]
+
+
+class _PairSimulation(SimulationWidget):
+    """Your plan (from the controls) beside one named scenario (simulated once, then cached)."""
+
+    compare_to = ""
+    states: tuple = ("capacity", "pain", "flare")
+    outcomes = ("flares", "pain_change", "capacity")
+
+    def run_pair(self, plan, **kwargs) -> dict:
+        mine = self.simulate(plan, **kwargs)
+        other = self.simulate(self.compare_to, cache_key=("scenario", self.compare_to, tuple(sorted(kwargs.items()))),
+                              **kwargs)
+        results = {"your plan": mine, self.compare_to: other}
+        return {"results": results, "summary": compare_people(results, self.outcomes)}
+
+    def show(self, r):
+        self.show_bands(r["results"], available_states(r["results"], self.states))
+        self.show_summary(r["summary"])
+
+
+class MicroStrengthSim(_PairSimulation):
+    """Your micro-strength plan (load level, control, minutes a day) vs the ``max_effort`` scenario.
+
+    ``.result``: ``results`` (the two simulation results) and ``summary`` (end-of-run means
+    with 95% intervals).
+    """
+
+    title = "Micro-strength vs max effort (simulated cohort)"
+    help = ("Your plan: 3 minutes of calming, then the minutes of micro-strength you choose, every day. Move a slider "
+            "and let go: it is re-simulated for 300 people over 12 weeks. Max effort: 3 + 12 minutes at load 4.5, "
+            "control 2.")
+    compare_to = "max_effort"
+    states = ("capacity", "pain", "flare")
+
+    calm_opener = 3.0  # minutes of calming before the strengthening, as in both named scenarios
+
+    def __init__(self, load_level: float = 1.5, control: int = 5, minutes: int = 12, **cohort):
+        super().__init__(**cohort)
+        self.load_level = widgets.FloatSlider(style=WIDE, value=load_level, min=1, max=5, step=0.5,
+                                              description="load level", continuous_update=False)
+        self.control = widgets.IntSlider(style=WIDE, value=control, min=1, max=5, description="control",
+                                         continuous_update=False)
+        self.minutes = widgets.IntSlider(style=WIDE, value=minutes, min=0, max=40, description="minutes/day",
+                                         continuous_update=False)
+        self.setup(["load_level", "control", "minutes"],
+                   layout=widgets.HBox([self.load_level, self.control, self.minutes]))
+
+    def compute(self, load_level, control, minutes):
+        minutes = number(minutes, "minutes per day", 1, 40)
+        plan = plan_frame(self.days, down_regulation=self.calm_opener, micro_strength=minutes, load_level=load_level,
+                          control=control, calm_first=True)
+        return self.run_pair(plan)
+
+
+class CalmFirstSim(_PairSimulation):
+    """Calming minutes before strengthening vs the ``strength_only`` scenario."""
+
+    title = "Calm first vs strength only (simulated cohort)"
+    help = ("Your plan: the calming minutes first, then the strengthening minutes (control 4/5), every day. "
+            "Strength only: the same 10 minutes at load 2 with no calming.")
+    compare_to = "strength_only"
+    states = ("sensitivity", "stimulus", "capacity")
+    outcomes = ("sensitivity", "capacity", "pain_change", "flares")
+
+    def __init__(self, calm_minutes: int = 8, strength_minutes: int = 10, load_level: int = 2, **cohort):
+        super().__init__(**cohort)
+        self.calm_minutes = widgets.IntSlider(style=WIDE, value=calm_minutes, min=0, max=20, description="calming min",
+                                              continuous_update=False)
+        self.strength_minutes = widgets.IntSlider(style=WIDE, value=strength_minutes, min=0, max=30,
+                                                  description="strength min", continuous_update=False)
+        self.load_level = widgets.IntSlider(style=WIDE, value=load_level, min=1, max=5, description="load level",
+                                            continuous_update=False)
+        self.setup(["calm_minutes", "strength_minutes", "load_level"],
+                   layout=widgets.HBox([self.calm_minutes, self.strength_minutes, self.load_level]))
+
+    def compute(self, calm_minutes, strength_minutes, load_level):
+        strength = number(strength_minutes, "strength minutes", 1, 30)
+        calm = number(calm_minutes, "calming minutes", 0, 20)
+        plan = plan_frame(self.days, down_regulation=calm, micro_strength=strength, load_level=load_level,
+                          control=4, calm_first=calm > 0)
+        return self.run_pair(plan)
+
+
+class TransitionsCalculator(SimulationWidget):
+    """Count a day's transitions and sitting, then simulate the daily flare hazard of a cohort
+    with and without transition practice.
+
+    Controls: ``bed``, ``sit_to_stand``, ``car``, ``floor``, ``lift`` (times a day, typed),
+    ``sitting_hours`` and ``break_every_min`` (sliders), ``practice_minutes`` (a slider, 0-15).
+    ``.result``: ``day`` (the counts, see :func:`spinelib.practice.transition_day`), ``results``
+    (two simulation results: with and without practice) and ``summary``.
+    """
+
+    title = "Your day in transitions"
+    help = ("Type how often you do each move in a day; set your sitting and your practice. The model takes the "
+            "hours you sit and the practice minutes; the break interval only changes the count.")
+    states = ("transition_skill", "flare")
+
+    def __init__(self, bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours=7.0, break_every_min=45,
+                 practice_minutes=5, **cohort):
+        super().__init__(**cohort)
+        box = dict(layout=widgets.Layout(width="220px"), style={"description_width": "110px"})
+        self.bed = widgets.IntText(value=bed, description="out of bed", **box)
+        self.sit_to_stand = widgets.IntText(value=sit_to_stand, description="up from a chair", **box)
+        self.car = widgets.IntText(value=car, description="in/out of car", **box)
+        self.floor = widgets.IntText(value=floor, description="floor and up", **box)
+        self.lift = widgets.IntText(value=lift, description="bend to pick up", **box)
+        self.sitting_hours = widgets.FloatSlider(style=WIDE, value=sitting_hours, min=0, max=16, step=0.5,
+                                                 description="sitting h/day", continuous_update=False)
+        self.break_every_min = widgets.IntSlider(style=WIDE, value=break_every_min, min=15, max=240, step=15,
+                                                 description="get up every", continuous_update=False)
+        self.practice_minutes = widgets.IntSlider(style=WIDE, value=practice_minutes, min=0, max=15,
+                                                  description="practice min", continuous_update=False)
+        names = ["bed", "sit_to_stand", "car", "floor", "lift", "sitting_hours", "break_every_min", "practice_minutes"]
+        layout = widgets.HBox([widgets.VBox([self.bed, self.sit_to_stand, self.car, self.floor, self.lift]),
+                               widgets.VBox([self.sitting_hours, self.break_every_min, self.practice_minutes])])
+        self.setup(names, layout=layout)
+
+    def compute(self, **v):
+        day = transition_day(**v)
+        params = Params(sitting_hours=float(min(day["sitting_hours"], 16.0)))
+        practice = day["practice_minutes"]
+        key = ("without", params.sitting_hours)
+        without = self.simulate(plan_frame(self.days), params=params, cache_key=key)
+        with_ = (self.simulate(plan_frame(self.days, transition=practice), params=params) if practice > 0 else without)
+        results = {"with practice": with_, "without practice": without}
+        return {"day": day, "results": results, "summary": compare_people(results, ("flares", "pain_change"))}
+
+    def show(self, r):
+        d = r["day"]
+        long = (" That is more than 6 hours, the level linked with flares in one study (I3-3)."
+                if d["long_sitting"] else "")
+        practice = (f" {d['practice_minutes']:g} minutes of practice a day is about {d['practice_reps_week']} "
+                    "rehearsals a week." if d["practice_minutes"]
+                    else " No practice time set: both lines below are the same.")
+        self.show_text(f"{d['per_day']} transitions a day, {d['per_week']} a week. You sit {d['sitting_hours']:g} h a "
+                       f"day; getting up every {self.break_every_min.value} min gives {d['sitting_breaks']} breaks."
+                       + long + practice)
+        states = available_states(r["results"], self.states)
+        self.show_bands(r["results"], states, figsize=(3.6 * len(states), 2.9))
+        self.show_summary(r["summary"])
+
+    def marker_text(self, values):
+        d = self.result["day"]
+        return (f"{self.marker}: per_day={d['per_day']} sitting_hours={d['sitting_hours']:g} "
+                f"practice_minutes={d['practice_minutes']:g}")
+
+
+class LoadComparison(SimulationWidget):
+    """Structured progression vs the same volume in unstructured spikes, simulated in a cohort.
+
+    Controls: ``state`` (which state to plot) and ``weeks``. ``.result`` is a dict with
+    ``results`` (the two simulation results, by scenario name), ``volume`` (the planned minutes
+    of structured load of each scenario: the same) and ``summary`` (end-of-run means and 95%
+    intervals per person: flares, pain change, capacity).
+    """
+
+    title = "Structured steps vs spikes at the same volume"
+    help = "Both cohorts are given the same total load; one adds it step by step, the other in bursts."
+    SCENARIOS = ("structured_load", "unstructured_spikes")
+
+    def __init__(self, people: int = 200, weeks: int = 12, seed: int = 1, state: str = "acwr"):
+        super().__init__(people=people, days=weeks * 7, seed=seed)
+        self.state = widgets.Dropdown(options=[("acute:chronic ratio", "acwr"), ("pain", "pain"),
+                                               ("people in a flare", "flare"), ("capacity", "capacity")],
+                                      value=state, description="show")
+        self.weeks = widgets.IntSlider(value=weeks, min=4, max=26, description="weeks", continuous_update=False)
+        self.setup(["state", "weeks"])
+
+    def compute(self, state, weeks):
+        days = number(weeks, "weeks", 1, 104, whole=True) * 7
+        runs = {s: self.simulate(s, days=days, cache_key=(s, days)) for s in self.SCENARIOS}
+        volume = pd.DataFrame([{"scenario": s, "planned minutes of structured load":
+                                float(scenario_plan(s, days)["min_structured_load"].sum())} for s in self.SCENARIOS])
+        return {"results": runs, "state": state, "volume": volume, "weeks": days // 7,
+                "summary": compare_people(runs, ("flares", "pain_change", "capacity"))}
+
+    def show(self, r):
+        st = r["state"]
+
+        def draw(ax=None):
+            fig = cohort_band_plot(r["results"], st, weeks=True, ax=ax,
+                                   title=f"{st.replace('_', ' ')}: cohort mean and 95% band, {r['weeks']} weeks")
+            if st == "acwr":
+                fig.axes[0].axhspan(*ACWR_BAND, color="#029e73", alpha=0.12, lw=0)
+            return fig
+
+        self.show_kept(st, draw, lambda fig: draw(clear_axes(fig)[0]))  # a new figure when the state changes
+        self.show_frame(r["volume"])
+        self.show_summary(r["summary"])
+
+
+# share of a session's minutes per category: the gentle mix of the workbook's daily routine
+SESSION_MIX = {"down_regulation": 0.25, "micro_strength": 0.40, "transition": 0.15, "mobility_reset": 0.20}
+PATTERNS = {
+    "spread": "spread over the week",
+    "bunched": "back to back, then days off",
+    "weekly": "all the week's minutes in one session",
+}
+
+
+def bunch_sessions(plan: pd.DataFrame, days_per_week: int) -> pd.DataFrame:
+    """The same sessions as ``plan`` moved onto consecutive days from Monday (``days_per_week`` of them)."""
+    first = plan[plan["planned"]].iloc[0]
+    on = (plan["day"] % 7) < days_per_week
+    for c in plan.columns:
+        if c == "day":
+            continue
+        if c == "planned":
+            plan[c] = on
+        elif plan[c].dtype == bool:
+            plan[c] = on & bool(first[c])
+        else:
+            plan[c] = np.where(on, float(first[c]), 0.0)
+    return plan
+
+
+class AdherenceSimulator(SimulationWidget):
+    """Adherence simulator: habit strength, sessions done and pain over weeks, as cohort bands.
+
+    Controls: ``minutes`` (per session day, 5-60), ``days_per_week`` (1-7), ``pattern``
+    (``spread``, ``bunched`` or ``weekly``) and ``cohort`` (cohort size, typed, 20-2000).
+    ``.result`` is a dict with ``results`` (your pattern and the no-exercise control),
+    ``plan`` (the daily plan simulated) and ``summary`` (end-of-run means per person).
+    """
+
+    title = "Adherence simulator"
+    help = ("Minutes per session day, how many days a week and how they are arranged; each band is the "
+            "middle 95% of the simulated people, the line their mean.")
+    STATES = ("habit", "session", "pain")
+
+    def __init__(self, minutes: int = 15, days_per_week: int = 7, pattern: str = "spread", people: int = 200,
+                 weeks: int = 12, seed: int = 1):
+        super().__init__(people=people, days=weeks * 7, seed=seed)
+        kw = dict(continuous_update=False, style={"description_width": "130px"}, layout=widgets.Layout(width="400px"))
+        self.minutes = widgets.IntSlider(value=minutes, min=5, max=60, step=5, description="minutes per day", **kw)
+        self.days_per_week = widgets.IntSlider(value=days_per_week, min=1, max=7, description="days per week", **kw)
+        self.pattern = widgets.Dropdown(options=[(v, k) for k, v in PATTERNS.items()], value=pattern,
+                                        description="session pattern", style={"description_width": "130px"},
+                                        layout=widgets.Layout(width="400px"))
+        # typed, so a person can enter 0: the widget then says what it needs
+        self.cohort = widgets.IntText(value=people, description="cohort size", style={"description_width": "130px"},
+                                      layout=widgets.Layout(width="260px"))
+        self.setup(["minutes", "days_per_week", "pattern", "cohort"],
+                   layout=widgets.HBox([widgets.VBox([self.minutes, self.days_per_week]),
+                                        widgets.VBox([self.pattern, self.cohort])]))
+
+    def plan(self, minutes, days_per_week, pattern) -> pd.DataFrame:
+        """The daily plan simulated: a gentle session mix (:data:`SESSION_MIX`) of ``minutes`` on
+        ``days_per_week`` days, arranged by ``pattern`` (``spread``: spread over the week; ``bunched``:
+        on consecutive days from Monday; ``weekly``: the whole week's minutes in one Monday session)."""
+        m = number(minutes, "minutes per day", 5, 60, whole=True)
+        d = number(days_per_week, "days per week", 1, 7, whole=True)
+        if pattern not in PATTERNS:
+            raise InputError("session pattern", "one of " + ", ".join(PATTERNS), pattern)
+        session = m * d if pattern == "weekly" else m
+        plan = plan_frame(self.days, **{k: session * share for k, share in SESSION_MIX.items()},
+                          load_level=1.5, control=4, days_per_week=1 if pattern == "weekly" else d)
+        return bunch_sessions(plan, d) if pattern == "bunched" and d < 7 else plan
+
+    def compute(self, minutes, days_per_week, pattern, cohort):
+        people = number(cohort, "cohort size", 20, 2000, whole=True)
+        plan = self.plan(minutes, days_per_week, pattern)
+        mine = self.simulate(plan, people=people)
+        control = self.simulate("no_exercise", people=people, cache_key=("no_exercise", people, self.days))
+        results = {"your pattern": mine, "no_exercise": control}
+        summary = compare_people(results, ("adherence", "habit", "pain_change", "flares"))
+        weekly = float(plan[[c for c in plan.columns if c.startswith("min_")]].to_numpy().sum()) / (self.days / 7)
+        return {"results": results, "plan": plan, "summary": summary, "people": people,
+                "weekly_minutes": round(weekly, 1), "pattern": pattern}
+
+    def show(self, r):
+        states = available_states(r["results"], self.STATES)
+        self.show_text(f"{r['weekly_minutes']:g} planned minutes a week, {PATTERNS[r['pattern']]}; "
+                       f"{r['people']} simulated people.")
+        self.show_bands(r["results"], states, figsize=(3.4 * len(states), 3.0))  # redrawn in place
+        self.show_summary(r["summary"])
+
+
+def micro_strength_sim(**kwargs) -> MicroStrengthSim:
+    """The micro-strength vs max-effort simulation widget (notebook 01)."""
+    return MicroStrengthSim(**kwargs)
+
+
+def calm_first_sim(**kwargs) -> CalmFirstSim:
+    """The calm-first vs strength-only simulation widget (notebook 02)."""
+    return CalmFirstSim(**kwargs)
+
+
+def transitions_calculator(**kwargs) -> TransitionsCalculator:
+    """The daily-transitions calculator and flare-hazard simulation (notebook 03)."""
+    return TransitionsCalculator(**kwargs)
+
+
+def load_comparison(**kw) -> LoadComparison:
+    """The structured-vs-spikes simulation widget (notebook 04)."""
+    return LoadComparison(**kw)
+
+
+def adherence_simulator(**kw) -> AdherenceSimulator:
+    """The adherence simulator widget (notebook 05)."""
+    return AdherenceSimulator(**kw)

@@ -1,0 +1,245 @@
+"""The routine builder and the cohort projection that follows it (spinelib.ui.builder), driven
+in-process and in a real kernel."""
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd
+import pytest
+
+from spinelib import ui
+from spinelib.catalogue import load_catalogue
+from spinelib.errors import InputError
+from spinelib.routine import Routine
+from spinelib.ui.builder import export_routine, profile_fields, report_command_line
+
+
+@pytest.fixture()
+def builder(tmp_path):
+    return ui.routine_builder(folder=tmp_path)
+
+
+# ----------------------------------------------------------------------- the plan and the audit
+def test_builder_minutes_change_the_plan_and_the_audit(builder):
+    """RoutineBuilder: 15 -> 30 minutes a day gives a longer plan and the audit notices (outside 10-20 minutes)."""
+    r15 = builder.result
+    assert r15["passes"] and r15["routine"].minutes <= 15
+    builder.minutes.value = 30
+    r30 = builder.result
+    assert 15 < r30["routine"].minutes <= 30 and len(r30["plan"]) > len(r15["plan"])
+    a15 = r15["audit"].set_index("insight")
+    a30 = r30["audit"].set_index("insight")
+    assert a30.loc[5, "status"] == "warn" and a30.loc[5, "reason"] != a15.loc[5, "reason"]
+    assert r30["week"]["total"].max() == pytest.approx(r30["routine"].minutes)
+
+
+def test_builder_other_inputs_change_the_plan(builder):
+    """RoutineBuilder: days per week, irritability and positions each change the plan."""
+    base = builder.result["routine"]
+    builder.days_per_week.value = 3
+    assert builder.result["routine"].days_per_week == 3 and builder.result["week"]["session"].sum() == 3
+    builder.days_per_week.value = 7
+    builder.irritability.value = "high"
+    high = builder.result["routine"]
+    assert high.slot_minutes()["evening"] > base.slot_minutes()["evening"]
+    builder.positions.value = ("seated", "standing")
+    assert {it.position for it in builder.result["routine"].items} <= {"seated", "standing"}
+
+
+@pytest.mark.parametrize("value, field", [(0, "minutes_per_day"), (90, "minutes_per_day")])
+def test_builder_bad_minutes_is_a_message(builder, value, field):
+    """RoutineBuilder: minutes typed as 0 or 90 give a one-line message naming the field, then recover."""
+    builder.minutes.value = value
+    assert builder.result is None
+    assert builder.error.startswith(f"{field}: must be a whole number of minutes from 5 to 60 (got {value})")
+    assert "\n" not in builder.error
+    builder.minutes.value = 15
+    assert builder.error is None and builder.result["routine"] is not None
+
+
+def test_builder_no_positions_is_a_message(builder):
+    """RoutineBuilder: deselecting every position gives a message, not a traceback."""
+    builder.positions.value = ()
+    assert builder.result is None and builder.error.startswith("positions: must be at least one position")
+
+
+def test_profile_fields_read_the_controls_and_the_answered_questions():
+    """profile_fields: the Profile fields from control values; only answered red-flag questions are passed on."""
+    values = {"minutes": 20, "days_per_week": 5, "equipment": ("mat",), "positions": ("lying",), "irritability": "low",
+              "load_stage": 2, "goals": (), "rf_night_pain": "no", "rf_fever_unwell": ""}
+    fields = profile_fields(values, ["night_pain", "fever_unwell"])
+    assert fields["minutes_per_day"] == 20 and fields["positions"] == ["lying"]
+    assert fields["red_flags"] == {"night_pain": "no"}
+    with pytest.raises(InputError, match="^minutes per day"):
+        profile_fields({**values, "minutes": " "}, [])
+
+
+# ----------------------------------------------------------------------- safety questions
+def test_builder_red_flag_shows_the_referral_and_no_plan(builder):
+    """RoutineBuilder: one yes on the safety questions -> referral message, no plan; the projection says why."""
+    proj = ui.cohort_projection(builder)
+    builder.rf_fever_unwell.value = "yes"
+    r = builder.result
+    assert r["routine"] is None and r["referral"].referral
+    assert builder.message.startswith("Please see a clinician")
+    assert builder.marker_text(builder.values) == "rendered: referral"
+    assert proj.result is None and proj.error.startswith("plan: must be a plan from the builder")
+    builder.rf_fever_unwell.value = "no"
+    assert builder.result["routine"] is not None and proj.error is None
+
+
+def test_builder_all_no_answers_clear_the_screen(builder):
+    """RoutineBuilder: answering every safety question no removes the 'not answered' note from the plan."""
+    assert any("not answered" in n for n in builder.result["routine"].notes)
+    with builder.hold():
+        for q in builder.questions:
+            getattr(builder, f"rf_{q}").value = "no"
+    builder.update()
+    assert builder.result["routine"].screen.clear
+    assert not any("not answered" in n for n in builder.result["routine"].notes)
+
+
+# ----------------------------------------------------------------------- edits
+def test_builder_progress_and_regress_buttons(builder):
+    """RoutineBuilder: the progress button moves the chosen exercise one rung up its ladder, regress back down."""
+    cat = load_catalogue().set_index("id")
+    start = builder.result["routine"]
+    climbable = [it.exercise_id for it in start.items if isinstance(cat.at[it.exercise_id, "progression_id"], str)
+                 and cat.at[it.exercise_id, "progression_id"]]
+    assert climbable, "the default plan has something to progress"
+    ex = climbable[0]
+    nxt = cat.at[ex, "progression_id"]
+    builder.exercise.value = ex
+    builder.progress_button.click()
+    ids = builder.result["routine"].ids
+    assert nxt in ids and ex not in ids
+    assert builder.exercise.value == nxt
+    assert "progressed" in builder.edit_status.value
+    builder.regress_button.click()
+    assert ex in builder.result["routine"].ids
+    # a change of profile starts again from a freshly built plan
+    builder.progress_button.click()
+    builder.days_per_week.value = 6
+    assert ex in builder.result["routine"].ids
+
+
+def test_builder_top_of_ladder_is_a_message(builder):
+    """RoutineBuilder: progressing an exercise with no rung above leaves the plan and says why in one line."""
+    cat = load_catalogue().set_index("id")
+    routine = builder.result["routine"]
+    top = next(it.exercise_id for it in routine.items if not (isinstance(cat.at[it.exercise_id, "progression_id"], str)
+                                                               and cat.at[it.exercise_id, "progression_id"]))
+    builder.exercise.value = top
+    builder.progress_button.click()
+    assert builder.result["routine"].ids == routine.ids
+    assert "top of its ladder" in builder.edit_status.value
+
+
+def test_builder_edit_without_a_plan_or_an_exercise_is_a_message(builder):
+    """RoutineBuilder.edit: no exercise chosen, or no plan (a referral), says so and changes nothing."""
+    with pytest.raises(InputError, match="^edit"):
+        builder.edit("sideways")
+    builder.exercise.value = None
+    before = builder.result
+    assert builder.edit("progress") is before and "Choose an exercise first" in builder.edit_status.value
+    builder.rf_fever_unwell.value = "yes"
+    builder.edit("progress", "anything")
+    assert "no plan to edit" in builder.edit_status.value
+
+
+# ----------------------------------------------------------------------- export and report
+def test_builder_export_csv_and_json(builder, tmp_path):
+    """RoutineBuilder: the save buttons write CSV and JSON atomically to the typed name and show the full path."""
+    builder.filename.value = "ana plan"
+    builder.save_csv.click()
+    csv = tmp_path / "ana plan.csv"
+    assert csv.is_file() and str(csv.resolve()) in builder.saved.value
+    table = pd.read_csv(csv)
+    assert table["exercise_id"].tolist() == builder.result["routine"].ids
+    builder.save_json.click()
+    js = tmp_path / "ana plan.json"
+    assert js.is_file() and json.loads(js.read_text())["format"] == "spinelib.routine/1"
+    assert Routine.from_json(js) == builder.result["routine"]
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary files left behind"
+    # an explicit name with its own folder and extension
+    p = builder.export("json", str(tmp_path / "sub" / "x.json"))
+    assert p == (tmp_path / "sub" / "x.json").resolve() and p.is_file()
+    assert builder.last_export == p
+
+
+def test_builder_export_empty_name_is_a_message(builder, tmp_path):
+    """RoutineBuilder: an empty file name (or a referral) gives a 'Not saved' message and writes nothing."""
+    builder.filename.value = "   "
+    builder.save_csv.click()
+    assert builder.saved.value.startswith("<span") and "Not saved: file name: must be a file name" in builder.saved.value
+    assert not list(tmp_path.iterdir())
+    builder.filename.value = "x"
+    builder.rf_weight_loss.value = "yes"
+    builder.save_json.click()
+    assert "Not saved: export: must be a plan to export" in builder.saved.value
+    with pytest.raises(InputError):
+        builder.export("pdf")
+
+
+def test_export_routine_refuses_a_folder_name(builder, tmp_path):
+    """export_routine: a name that is a folder is refused; the extension is added when missing."""
+    (tmp_path / "plans.csv").mkdir()
+    with pytest.raises(InputError, match="^file name: must be a file name, not a folder"):
+        export_routine(builder.result["routine"], "csv", "plans", tmp_path)
+    assert export_routine(builder.result["routine"], "csv", "mine", tmp_path) == (tmp_path / "mine.csv").resolve()
+
+
+def test_builder_report_command_follows_the_profile(builder):
+    """RoutineBuilder: the report command carries the current profile and writes under reports/out/."""
+    builder.minutes.value = 20
+    builder.equipment.value = ("mat", "band")
+    builder.rf_night_pain.value = "no"
+    cmd = builder.report_command()
+    assert cmd.startswith("spinelib report personal-plan -p minutes_per_day 20 -p days_per_week 7")
+    assert "-r equipment mat,band" in cmd and "-p red_flags.night_pain no" in cmd
+    assert cmd.endswith("-o reports/out/me.html")
+    assert report_command_line({}, "x.html") == "spinelib report personal-plan -o x.html"
+
+
+# ----------------------------------------------------------------------- the projection
+def test_projection_follows_the_builder(builder):
+    """CohortProjection: a change in the builder re-runs the projection on the new plan."""
+    proj = ui.cohort_projection(builder, weeks=8, people=100)
+    first = proj.result
+    assert set(first["results"]) == {"your plan", "no_exercise"}
+    assert len(first["results"]["your plan"].daily) == 56
+    n = proj.updates
+    builder.minutes.value = 25
+    assert proj.updates == n + 1
+    assert not proj.result["results"]["your plan"].daily.equals(first["results"]["your plan"].daily)
+    assert proj.marker_text(proj.values) == "rendered: projection weeks=8 minutes=25"
+    proj.weeks.value = 4
+    assert len(proj.result["results"]["your plan"].daily) == 28
+
+
+# ----------------------------------------------------------------------- in a kernel (no browser)
+def test_builder_and_projection_in_a_kernel(kernel_run, tmp_path):
+    """06 in a kernel: typing minutes redraws the builder's plan and audit and the projection follows;
+    minutes 0 shows a one-line message in the widget; the export button writes the file."""
+    steps = [
+        "builder.minutes.value = 25\nprint('PLAN', builder.result['routine'].minutes, builder.result['audit'].loc[4, 'status'])",
+        "print('PROJ', projection.values, projection.error, len(projection.result['results']['your plan'].daily))",
+        "builder.minutes.value = 0\nprint('ERR', builder.error, builder.result)",
+        "builder.minutes.value = 20\nbuilder.folder = __import__('pathlib').Path('.')\nbuilder.filename.value = 'me'\n"
+        "builder.save_json.click()\nprint('SAVED', builder.saved.value)",
+    ]
+    printed, outputs = kernel_run("06_build_your_routine.ipynb", steps)
+    minutes, status = printed[0].split()[1:3]
+    assert 15 < float(minutes) <= 25 and status == "warn"
+    assert printed[1].startswith("PROJ {'weeks': 12} None 84")
+    assert "ERR minutes_per_day: must be a whole number of minutes from 5 to 60 (got 0) None" in printed[2]
+    assert "Saved JSON to" in printed[3] and (tmp_path / "me.json").is_file()
+    builder_out = next(o for o in outputs if "rendered: minutes=20 items=" in o)
+    assert "Five-insight audit" in builder_out and "Morning stabilizers" in builder_out
+    assert "Traceback" not in builder_out
+    projection_out = next(o for o in outputs if "rendered: projection weeks=12 minutes=20" in o)
+    assert projection_out.count("<png>") == 1
+    assert not any("Traceback" in o for o in outputs)
