@@ -39,6 +39,17 @@ from .sim import (Params, SimulationResult, acwr, acwr_multiplier, calibration_r
 from .checks import check
 from .reports import run_batch, run_report
 
+__all__ = [
+    "__version__", "InputError", "INSIGHT_TABLE", "INSIGHTS", "STRENGTH", "Insight", "SLOT_TITLES", "SLOTS",
+    "session_days", "CATEGORIES", "EQUIPMENT", "POSITIONS", "ladder", "ladder_frame", "load_catalogue", "cite",
+    "cite_markdown", "evidence_table", "load_evidence", "GOALS", "Profile", "RED_FLAG_QUESTIONS",
+    "RedFlagResult", "screen_red_flags", "Routine", "RoutineItem", "build_routine", "planned_load", "audit",
+    "breath_timing", "breathing_pattern", "evening_routine", "filter_catalogue", "transition_day", "Params",
+    "SimulationResult", "acwr", "acwr_multiplier", "calibration_report", "compare_people", "days_to_95",
+    "final_mean", "habit_curve", "plan_frame", "scenario_plan", "scenarios", "simulate", "check", "run_batch",
+    "run_report", "ui", "plots",
+]
+
 # the widgets (ipywidgets) and plots (matplotlib) load on first use:
 # after `import spinelib`, `spinelib.ui.routine_builder()` and `spinelib.plots.set_theme()` just work.
 _LAZY_MODULES = {"ui", "plots"}

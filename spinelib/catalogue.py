@@ -27,7 +27,6 @@ __all__ = [
     "COLUMNS",
     "load_catalogue",
     "ladder",
-    "ladder_step",
     "catalogue_index",
     "CatalogueIndex",
     "ladder_frame",
@@ -250,11 +249,6 @@ def ladder(exercise_id: str, catalogue: pd.DataFrame | None = None) -> list[str]
         cur = by_id.at[cur, "progression_id"]
         out.append(cur)
     return out
-
-
-def ladder_step(exercise_id: str, catalogue: pd.DataFrame | None = None) -> int:
-    """Position of an exercise on its ladder, 0 for the easiest rung."""
-    return ladder(exercise_id, catalogue).index(exercise_id)
 
 
 @dataclass(frozen=True)

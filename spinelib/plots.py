@@ -70,7 +70,6 @@ PALETTE: dict[str, str] = {
     "with practice": COLORS[0],
     "without practice": COLORS[3],
 }
-SCENARIO_COLORS = PALETTE  # alias
 
 # axis labels with units for the simulator's states (pain on 0-100, see docs/model.md)
 STATE_LABELS: dict[str, str] = {

@@ -1,6 +1,7 @@
 """Shared fixtures for the spinelib test suite."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,6 +12,22 @@ from spinelib.resources import data_path
 def raw_catalogue() -> pd.DataFrame:
     """The shipped catalogue as plain text columns, ready to be broken on purpose."""
     return pd.read_csv(data_path("exercises.csv"), dtype=str, keep_default_na=False)
+
+
+def _synthetic_daily(n=28, shift=0.0):
+    """A per-day cohort summary like ``SimulationResult.daily`` for pain, capacity and flare."""
+    day = np.arange(n)
+    d = {"day": day}
+    for st, base in (("pain", 50.0), ("capacity", 1.0), ("flare", 0.05)):
+        m = base + shift - 0.1 * day
+        d[f"{st}_mean"], d[f"{st}_p2.5"], d[f"{st}_p97.5"] = m, m - 5, m + 5
+    return pd.DataFrame(d)
+
+
+@pytest.fixture()
+def make_daily():
+    """make_daily(n=28, shift=0.0): a synthetic per-day summary (three states with mean and 95% band)."""
+    return _synthetic_daily
 
 
 # CI runs the property tests with a fixed seed so a landing never hinges on a lucky draw;

@@ -258,3 +258,12 @@ def test_checks_find_their_own_breakage(tmp_path):
     finally:
         MODULES.pop("spinelib.x", None)
         MODULES.pop("spinelib.y", None)
+
+
+def test_docs_and_code_point_only_inside_the_repository():
+    "architecture: no doc, module, notebook or script points at files outside the repository (a clone has none)"
+    files = [*ROOT.glob("*.md"), *(ROOT / "docs").glob("*.md"), *PKG.rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb"),
+             *(ROOT / "reports" / "templates").glob("*.ipynb"), *(ROOT / "scripts").glob("*.py"),
+             *(ROOT / "benchmarks").glob("*.py")]
+    bad = [str(p.relative_to(ROOT)) for p in files if "../shared" in p.read_text(encoding="utf-8")]
+    assert bad == []

@@ -59,3 +59,13 @@ def test_calm_first_rule(order, calm_first, first):
     assert is_calm_first(order) is calm_first
     assert first_strength(order) == first
     assert set(STRENGTH) == {"micro_strength", "structured_load"}
+
+
+def test_each_insight_notebook_says_how_the_model_does_it():
+    "insights: each insight notebook has a 'How the model does it' section naming its model step, switch and scenarios"
+    for i in INSIGHTS:
+        nb = json.loads((ROOT / "notebooks" / i.notebook).read_text())
+        text = next(("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+                     and "".join(c["source"]).startswith("## How the model does it")), "")
+        assert "docs/model.md" in text and "spinelib/sim/" in text, i.notebook
+        assert i.mechanism in text and i.scenarios[0] in text and i.scenarios[1] in text, i.notebook

@@ -14,15 +14,6 @@ from spinelib.catalogue import ladder_frame
 from spinelib.sim.curves import acwr, habit_curve
 
 
-def _daily(n=28, shift=0.0):
-    day = np.arange(n)
-    d = {"day": day}
-    for st, base in (("pain", 50.0), ("capacity", 1.0), ("flare", 0.05)):
-        m = base + shift - 0.1 * day
-        d[f"{st}_mean"], d[f"{st}_p2.5"], d[f"{st}_p97.5"] = m, m - 5, m + 5
-    return pd.DataFrame(d)
-
-
 class _Result:
     def __init__(self, daily):
         self.daily = daily
@@ -63,20 +54,20 @@ def test_palette_covers_every_scenario_pair_with_distinct_colours():
         assert plots.PALETTE[a] != plots.PALETTE[b]
 
 
-def test_cohort_band_plot_one_result():
+def test_cohort_band_plot_one_result(make_daily):
     """cohort_band_plot: a line for the mean, a band, labelled axes with units."""
-    fig = plots.cohort_band_plot(_Result(_daily()), "pain")
+    fig = plots.cohort_band_plot(_Result(make_daily()), "pain")
     ax = fig.axes[0]
     assert ax.get_xlabel() == "day"
     assert "0-100" in ax.get_ylabel()
-    assert len(plots.cohort_band_plot(_Result(_daily()), "flare").axes[0].collections) == 0
+    assert len(plots.cohort_band_plot(_Result(make_daily()), "flare").axes[0].collections) == 0
     assert len(ax.lines) == 1 and len(ax.collections) == 1
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), _daily()["pain_mean"])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), make_daily()["pain_mean"])
 
 
-def test_cohort_band_plot_compares_scenarios_with_fixed_colours():
+def test_cohort_band_plot_compares_scenarios_with_fixed_colours(make_daily):
     """cohort_band_plot: a dict of results draws one coloured line per scenario and a legend."""
-    fig = plots.cohort_band_plot({"micro_strength": _daily(), "max_effort": _daily(shift=3)}, "capacity", weeks=True)
+    fig = plots.cohort_band_plot({"micro_strength": make_daily(), "max_effort": make_daily(shift=3)}, "capacity", weeks=True)
     ax = fig.axes[0]
     assert [matplotlib.colors.to_hex(l.get_color()) for l in ax.lines] == [plots.PALETTE["micro_strength"], plots.PALETTE["max_effort"]]
     assert ax.get_xlabel() == "week"
@@ -84,24 +75,24 @@ def test_cohort_band_plot_compares_scenarios_with_fixed_colours():
     assert ax.lines[0].get_xdata()[7] == pytest.approx(1.0)
 
 
-def test_cohort_bands_panels():
+def test_cohort_bands_panels(make_daily):
     """cohort_bands: one panel per state, each y axis labelled with its unit."""
-    fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain", "flare"))
+    fig = plots.cohort_bands({"a": make_daily(), "b": make_daily(shift=1)}, states=("capacity", "pain", "flare"))
     assert len(fig.axes) == 3
     assert [ax.get_ylabel() for ax in fig.axes] == [plots.STATE_UNITS[s] for s in ("capacity", "pain", "flare")]
     assert [ax.get_title() for ax in fig.axes] == ["capacity", "pain", "flare (7-day average)"]
 
 
-def test_update_cohort_bands_redraws_in_place():
+def test_update_cohort_bands_redraws_in_place(make_daily):
     """update_cohort_bands: same figure and axes, new data; figure_png gives PNG bytes."""
-    fig = plots.cohort_bands({"a": _daily(), "b": _daily(shift=1)}, states=("capacity", "pain"))
+    fig = plots.cohort_bands({"a": make_daily(), "b": make_daily(shift=1)}, states=("capacity", "pain"))
     axes = list(fig.axes)
-    plots.update_cohort_bands(fig, {"a": _daily(shift=10), "b": _daily(shift=1)})
+    plots.update_cohort_bands(fig, {"a": make_daily(shift=10), "b": make_daily(shift=1)})
     assert list(fig.axes) == axes and len(axes[0].lines) == 2
     assert axes[0].lines[0].get_ydata()[0] == pytest.approx(11.0)
     assert plots.figure_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="panels"):
-        plots.update_cohort_bands(fig, {"a": _daily()}, states=("pain",))
+        plots.update_cohort_bands(fig, {"a": make_daily()}, states=("pain",))
 
 
 def test_compare_bars_with_interval():

@@ -1,8 +1,8 @@
 """Every parameter of the adherence and progression simulator, in one place.
 
 Each parameter has a unit, a default, an allowed range (the range of the notebook
-sliders) and the evidence ids it rests on (rows of ``../shared/EVIDENCE.md`` and
-``data/evidence.csv``; ``assumption`` marks a teaching assumption with no direct source).
+sliders) and the evidence ids it rests on (rows of ``data/evidence.csv``, where each row says
+how sure we are of its figure; ``assumption`` marks a teaching assumption with no direct source).
 Defaults marked *fitted* come from ``scripts/calibrate.py`` (see ``docs/model.md``).
 
 >>> p = Params(flare_hazard=0.02)

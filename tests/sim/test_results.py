@@ -12,15 +12,6 @@ from spinelib.sim.results import (OUTCOME_LABELS, OUTCOMES, STATE_INDEX, STATES,
                                   final_mean)
 
 
-def _daily(n=28, shift=0.0):
-    day = np.arange(n)
-    d = {"day": day}
-    for st, base in (("pain", 50.0), ("capacity", 1.0), ("flare", 0.05)):
-        m = base + shift - 0.1 * day
-        d[f"{st}_mean"], d[f"{st}_p2.5"], d[f"{st}_p97.5"] = m, m - 5, m + 5
-    return pd.DataFrame(d)
-
-
 @pytest.fixture(scope="module")
 def pair():
     return {"gentle_daily": simulate("gentle_daily", people=300, days=28, seed=1),
@@ -28,9 +19,9 @@ def pair():
 
 
 # ----- band_frame (was plots.band_frame) -------------------------------------------------------------
-def test_band_frame_reads_long_and_multiindex_shapes():
+def test_band_frame_reads_long_and_multiindex_shapes(make_daily):
     """band_frame: long (day, state, mean, p2.5, p97.5) and MultiIndex summaries give the same band."""
-    wide = _daily(5)
+    wide = make_daily(5)
     long = pd.DataFrame({"day": wide["day"], "state": "pain", "mean": wide["pain_mean"],
                          "p2.5": wide["pain_p2.5"], "p97.5": wide["pain_p97.5"]})
     multi = wide.set_index("day")[["pain_mean", "pain_p2.5", "pain_p97.5"]]
@@ -40,10 +31,10 @@ def test_band_frame_reads_long_and_multiindex_shapes():
     pd.testing.assert_frame_equal(a, band_frame(multi, "pain"), check_dtype=False)
 
 
-def test_band_frame_unknown_state_names_the_states():
+def test_band_frame_unknown_state_names_the_states(make_daily):
     """band_frame: an unknown state raises a KeyError listing the states there are."""
     with pytest.raises(KeyError, match="capacity"):
-        band_frame(_daily(), "nonsense")
+        band_frame(make_daily(), "nonsense")
 
 
 def test_band_frame_reads_a_simulation_result(pair):
@@ -61,12 +52,12 @@ def test_band_frame_reads_a_simulation_result(pair):
 
 
 # ----- final_mean (was planner_widgets.final_mean) -------------------------------------------------
-def test_final_mean_is_the_last_days_cohort_mean(pair):
+def test_final_mean_is_the_last_days_cohort_mean(pair, make_daily):
     """final_mean: the cohort mean of a state on the last day, from a result or its .daily"""
     r = pair["gentle_daily"]
     assert final_mean(r, "habit") == float(r.daily["habit_mean"].iloc[-1])
     assert final_mean(r.daily, "pain") == float(r.daily["pain_mean"].iloc[-1])
-    assert final_mean(_daily(10), "pain") == pytest.approx(50.0 - 0.9)
+    assert final_mean(make_daily(10), "pain") == pytest.approx(50.0 - 0.9)
     assert final_mean(pair["no_exercise"], "habit") == 0.0
 
 
