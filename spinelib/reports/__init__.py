@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from .pages import CHROMIUM, CSP, PAGE_CSS, check_self_contained, chromium_available, html_to_pdf, render_html
 from .parameters import RULES, describe_parameters, load_parameter_file, validate_parameters
-from .runner import (BatchResult, ReportResult, build_examples, example_sets, execute_template, read_batch_rows,
-                     run_batch, run_report, safe_output_name)
+from .batch_input import read_batch_rows, safe_output_name
+from .runner import BatchResult, ReportResult, build_examples, example_sets, execute_template, run_batch, run_report
 from .templates import TEMPLATES, ReportError, TemplateInfo, template_path, template_parameters
 
 __all__ = [
