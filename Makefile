@@ -17,8 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# The Lab server runs with this environment's bin folder first on PATH, so its kernels and the terminals
+# opened from Lab find `spinelib` (and this `jupyter`, `python`). Lab terminals start $SHELL as an
+# interactive shell, as a terminal window would: by default Lab starts a login shell when it has no
+# terminal of its own, and a login shell reads /etc/profile, which resets PATH on Debian and Ubuntu.
+# LAB_DIR: the folder Lab opens; LAB_ARGS: more options for `jupyter lab` (e.g. LAB_ARGS="--no-browser --port 8890").
+LAB_DIR  ?= notebooks
+LAB_ARGS ?=
 lab: setup
-	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(LAB_DIR)" \
+		--ServerApp.terminado_settings=shell_command="$${SHELL:-/bin/sh}" $(LAB_ARGS)
 
 reports: setup
 	$(BIN)/python -m spinelib examples --out-dir reports/out

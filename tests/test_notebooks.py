@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from spinelib.reports.nbrun import execute_notebook
+from spinelib.reports.nbrun import drop_ipc_dir, polling_client_class
 from spinelib.checks import EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,23 @@ def _read(path: Path):
 
 
 def _execute(nb, tmp_path, timeout=180):
-    return execute_notebook(nb, cwd=tmp_path, timeout=timeout)
+    """Run ``nb`` in a fresh kernel from ``tmp_path`` (the workbook's runner, spinelib.reports.nbrun), reading
+    every cell's messages up to the kernel's idle status.
+
+    The reply comes on the shell socket, the outputs on the IOPub socket, and ipykernel sends a cell's last
+    print from its IO thread, which can lag behind the reply on a busy machine. By default nbclient reads a
+    cell's IOPub messages for only ``iopub_timeout`` (4 s) after the reply, then moves on and drops whatever
+    comes later, so a late print or widget update would be missing from the outputs read below. Here the
+    client waits for the idle status, the kernel's own end-of-cell message (no guessed delay), and a missing
+    one is an error, not a silently shorter output.
+    """
+    client = polling_client_class()(nb, kernel_name="python3", timeout=timeout, iopub_timeout=timeout,
+                                    raise_on_iopub_timeout=True, resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    finally:
+        drop_ipc_dir()
+    return nb
 
 
 def _text_outputs(cell) -> str:

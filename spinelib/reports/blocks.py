@@ -7,26 +7,30 @@ never displays by itself (except :func:`show`), so each one can be tested withou
 Figures are static PNGs in the rendered report (widgets do not survive into HTML). The day
 plan, the week and the audit are the same renderings the widgets show (:mod:`spinelib.render`);
 the outcomes' labels and units are the simulator's one table (:data:`spinelib.sim.results.OUTCOMES`).
-Every string that can come from a person is escaped. Nothing here is medical advice.
+Every string that can come from a person goes through the one escaping path of
+:mod:`spinelib.render`: :func:`~spinelib.render.esc` into HTML, :func:`~spinelib.render.md_esc`
+into Markdown and :func:`~spinelib.render.plot_text` into figures. Nothing here is medical advice.
 """
 from __future__ import annotations
 
-import html
 import math
+from numbers import Number
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..evidence import cite_markdown
 from ..insights import STRENGTH
-from ..plots import COLORS, cohort_band_plot, compare_bars, figure_png
+from ..plots import COLORS, cohort_band_plot, cohort_bands, compare_bars, figure_png
 from ..redflags import RED_FLAG_QUESTIONS
-from ..render import audit_html, routine_html, week_display
+from ..render import audit_html, esc, md_esc, plot_text, routine_html, week_display
 from ..sim import scenario_table, simulate
 from ..sim.results import OUTCOMES, ci95
 
 __all__ = [
     "header",
+    "person_name",
+    "UNNAMED",
     "red_flag_result",
     "day_plan",
     "week_schedule",
@@ -40,6 +44,7 @@ __all__ = [
     "compare_outcomes",
     "outcome_table",
     "outcome_figure",
+    "scenario_bands",
     "plain_summary",
     "scenario_label",
     "describe_scenario",
@@ -85,20 +90,30 @@ def show(fig) -> None:
 def section(title: str, *, page_break: bool = False, anchor: str | None = None, intro: str = ""):
     """An ``<h2>`` heading (optionally starting a new printed page) with a short intro paragraph."""
     cls = ' class="page-break"' if page_break else ""
-    aid = f' id="{html.escape(anchor)}"' if anchor else ""
-    p = f"<p>{html.escape(intro)}</p>" if intro else ""
-    return _HTML(f"<h2{cls}{aid}>{html.escape(title)}</h2>{p}")
+    aid = f' id="{esc(anchor)}"' if anchor else ""
+    p = f"<p>{esc(intro)}</p>" if intro else ""
+    return _HTML(f"<h2{cls}{aid}>{esc(title)}</h2>{p}")
 
 
 def _section(anchor: str, title: str, content: str, intro: str = ""):
     """A ``<section>`` with an ``<h2>``, an optional escaped intro paragraph and ready-made HTML."""
-    p = f"<p>{html.escape(intro)}</p>" if intro else ""
-    return _HTML(f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{p}{content}</section>')
+    p = f"<p>{esc(intro)}</p>" if intro else ""
+    return _HTML(f'<section id="{esc(anchor)}"><h2>{esc(title)}</h2>{p}{content}</section>')
+
+
+def _cell(v):
+    """A table cell: numbers and missing values as they are, anything else escaped text."""
+    if v is None or isinstance(v, Number) or type(v).__name__ in ("bool", "bool_"):
+        return v
+    return esc(v)
 
 
 def table(df: pd.DataFrame, *, css_class: str = "data", escape: bool = True) -> str:
-    """A DataFrame as a plain HTML table without the index."""
-    return df.to_html(index=False, classes=css_class, border=0, escape=escape, na_rep="")
+    """A DataFrame as a plain HTML table without the index; text cells and headers through :func:`esc`."""
+    if escape:
+        df = df.map(_cell)
+        df.columns = [esc(c) for c in df.columns]
+    return df.to_html(index=False, classes=css_class, border=0, escape=False, na_rep="")
 
 
 # ----- personal plan -----------------------------------------------------------------------------
@@ -131,15 +146,31 @@ PARAM_LABELS = {
 def _parameter_row(name: str, value) -> str:
     label = PARAM_LABELS.get(name, name.replace("_", " "))
     shown = _answers(value) if name == "red_flags" else _listing(value)
-    return f"<tr><th>{html.escape(label)}</th><td>{html.escape(shown)}</td></tr>"
+    return f"<tr><th>{esc(label)}</th><td>{esc(shown)}</td></tr>"
+
+
+UNNAMED = "unnamed (no name was given)"
+
+
+def person_name(name) -> str:
+    """The name a personal report shows: the given text, stripped, or :data:`UNNAMED` said explicitly.
+
+    spinelib's own entry points refuse a blank name before a report starts; this is for a
+    template run directly (papermill, nbconvert) with an empty or blank ``name``.
+
+    >>> person_name("  Ana "), person_name("   ")
+    ('Ana', 'unnamed (no name was given)')
+    """
+    text = "" if name is None else str(name).strip()
+    return text or UNNAMED
 
 
 def header(title: str, name: str, date: str, parameters: dict):
-    """The report header: title, who it is for, the date and a table of the parameters used."""
+    """The report header: title, who it is for (omitted when ``name`` is empty), the date and the parameters used."""
     rows = "".join(_parameter_row(k, v) for k, v in parameters.items())
-    who = f"{html.escape(title)}: {html.escape(name)}" if name else html.escape(title)
+    who = f"{esc(title)}: {esc(name)}" if name else esc(title)
     return _HTML(f'<header class="report-header"><h1>{who}</h1>'
-                 f'<p class="meta">Prepared {html.escape(date)} with spinelib. An educational tool, not medical advice.</p>'
+                 f'<p class="meta">Prepared {esc(date)} with spinelib. An educational tool, not medical advice.</p>'
                  f'<table class="parameters"><tbody>{rows}</tbody></table></header>')
 
 
@@ -154,7 +185,7 @@ def red_flag_result(screen):
         kind, head = "clear", "Clear"
     extra = f"<p class=\"meta\">{n_yes} question(s) answered yes.</p>" if n_yes else ""
     return _HTML(f'<section id="red-flags"><h2>Red-flag screen</h2><div class="callout {kind}">'
-                 f"<strong>{html.escape(head)}.</strong> {html.escape(screen.message)}</div>{extra}</section>")
+                 f"<strong>{esc(head)}.</strong> {esc(screen.message)}</div>{extra}</section>")
 
 
 def day_plan(routine):
@@ -356,12 +387,12 @@ def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
     for r in cmp.itertuples():
         verdict = "real difference" if r.real else "not distinguishable"
         body.append(
-            f"<tr><td>{html.escape(_outcome_name(r.outcome))}</td>"
-            f"<td>{_interval(r.outcome, r.mean_a, r.lo_a, r.hi_a)}</td>"
-            f"<td>{_interval(r.outcome, r.mean_b, r.lo_b, r.hi_b)}</td>"
-            f"<td>{_interval(r.outcome, r.diff, r.diff_lo, r.diff_hi, True)}</td>"
+            f"<tr><td>{esc(_outcome_name(r.outcome))}</td>"
+            f"<td>{esc(_interval(r.outcome, r.mean_a, r.lo_a, r.hi_a))}</td>"
+            f"<td>{esc(_interval(r.outcome, r.mean_b, r.lo_b, r.hi_b))}</td>"
+            f"<td>{esc(_interval(r.outcome, r.diff, r.diff_lo, r.diff_hi, True))}</td>"
             f"<td>{verdict}</td></tr>")
-    a, b = html.escape(label_a), html.escape(label_b)
+    a, b = esc(label_a), esc(label_b)
     return _HTML('<section id="outcomes"><h2>Outcomes with 95% intervals</h2>'
                  "<p>Each cell is the cohort mean with the 95% interval of that mean. The last columns give the "
                  f"difference ({b} minus {a}) and whether its interval excludes zero.</p>"
@@ -374,6 +405,7 @@ def outcome_figure(cmp: pd.DataFrame, label_a: str, label_b: str, outcomes=("pai
     """Side-by-side bars of the mean outcomes with their 95% intervals, one panel per outcome."""
     cmp = cmp.set_index("outcome")
     outcomes = [o for o in outcomes if o in cmp.index]
+    label_a, label_b = plot_text(label_a), plot_text(label_b)
     fig, axes = plt.subplots(1, len(outcomes), figsize=(3.6 * len(outcomes), 3.2), squeeze=False)
     fig.subplots_adjust(left=0.07, right=0.97, bottom=0.12, top=0.9, wspace=0.35)
     for ax, o in zip(axes[0], outcomes):
@@ -385,8 +417,17 @@ def outcome_figure(cmp: pd.DataFrame, label_a: str, label_b: str, outcomes=("pai
     return fig
 
 
+def scenario_bands(res_a, res_b, label_a: str, label_b: str, states=("pain", "habit", "capacity")):
+    """Both scenarios' cohort bands over the weeks, one panel per state; the labels shown literally."""
+    a, b = plot_text(label_a), plot_text(label_b)
+    if a == b:
+        a, b = a + " (A)", b + " (B)"
+    return cohort_bands({a: res_a, b: res_b}, states=states, weeks=True)
+
+
 def _summary_line(r, label_a: str, label_b: str) -> str:
-    name = _outcome_name(r.outcome).split(" (")[0].lower().capitalize()
+    """One Markdown bullet; the labels arrive already through :func:`~spinelib.render.md_esc`."""
+    name = md_esc(_outcome_name(r.outcome).split(" (")[0].lower().capitalize())
     if not r.real:
         return (f"- **{name}**: the two scenarios cannot be told apart at this cohort size "
                 f"(difference {_fmt(r.outcome, r.diff, True)}, 95% interval {_fmt(r.outcome, r.diff_lo, True)} to "
@@ -402,7 +443,7 @@ def _summary_line(r, label_a: str, label_b: str) -> str:
 def plain_summary(cmp: pd.DataFrame, label_a: str, label_b: str, people: int):
     """Which differences are real at this cohort size, in plain words (Markdown)."""
     lines = [f"## What the comparison says\n\nWith {people:,} simulated people in each scenario:\n"]
-    lines += [_summary_line(r, label_a, label_b) for r in cmp.itertuples()]
+    lines += [_summary_line(r, md_esc(label_a), md_esc(label_b)) for r in cmp.itertuples()]
     lines.append("\n\"Real\" here means larger than the chance variation of a simulated cohort this size; it says "
                  "nothing about whether the difference matters to a person, and the model is a teaching model, "
                  "not a trial.")

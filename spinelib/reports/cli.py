@@ -5,17 +5,24 @@
     spinelib report --list
     spinelib report personal-plan --help-params
     spinelib report personal-plan -p minutes_per_day 15 -f client.yaml -o reports/out/ana.html [--pdf] [--keep-notebook]
-    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2
+    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2 [--resume] [--wait]
+    spinelib batch personal-plan clients.csv --scheduler tcp://127.0.0.1:8786   # on a Dask cluster
     spinelib examples --out-dir reports/out
 
 Parameters follow papermill's conventions: ``-p NAME VALUE`` (numbers, True/False/None are
 converted), ``-r NAME VALUE`` (raw text), ``-y YAML`` and ``-f FILE.yaml``; ``-p
 red_flags.night_pain no`` sets one answer of a mapping. Bad parameters print one line naming
-the field and the allowed range and exit with status 2, before any kernel starts.
+the field and the allowed range and exit with status 2, before any kernel starts; so does an
+output folder that cannot be written, or one another spinelib run is writing into (a batch
+waits 3 s for it, or as long as it takes with ``--wait``). A report that fails (a cell, a dead
+kernel, Chromium) is one line with exit status 1. Ctrl-C or SIGTERM stops a command within
+seconds, its workers and kernels with it, and exits with 130 or 143; a batch first writes the
+summary of what it had done (rows ``ok``, ``failed``, ``interrupted``).
 """
 from __future__ import annotations
 
 import functools
+import math
 import re
 import sys
 from pathlib import Path
@@ -24,7 +31,8 @@ import click
 
 from ..errors import InputError
 from . import pages
-from .parameters import describe_parameters, load_parameter_file, validate_parameters
+from .executor import Interrupted, interruptible
+from .parameters import describe_parameters, load_parameter_file, validate_parameters, yaml_mapping
 from .runner import build_examples, run_batch, run_report
 from .templates import TEMPLATES, ReportError, template_label, template_parameters, template_path
 
@@ -59,15 +67,8 @@ def _set(params: dict, name: str, value):
 
 
 def _yaml_mapping(yaml_text: str) -> dict:
-    import yaml
-
-    try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError:
-        raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text) from None
-    if not isinstance(data, dict):
-        raise InputError("-y", "a YAML mapping of parameter names to values", yaml_text)
-    return data
+    """``-y`` text as a mapping, through the one limited YAML reader (size, depth, no aliases)."""
+    return yaml_mapping(yaml_text, "-y")
 
 
 def collect_parameters(parameters_file, yaml_text, params, raw) -> dict:
@@ -94,18 +95,34 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT):
 
 
 def _guard(fn):
-    """Turn InputError into one line and exit 2, ReportError into one line and exit 1."""
+    """Turn InputError into one line and exit 2, ReportError into one line and exit 1; SIGINT and
+    SIGTERM into one line and exit 130 or 143 (kernels and workers are stopped on the way out)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with interruptible():
+                return fn(*args, **kwargs)
         except InputError as exc:
             _fail(str(exc), EXIT_BAD_INPUT)
         except ReportError as exc:
             _fail(str(exc), 1)
+        except Interrupted as exc:
+            _fail(f"interrupted by {exc.signame}", exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted by SIGINT", 130)
 
     return wrapper
+
+
+def _interrupted(exc: Interrupted, done: int, total: int, summary) -> None:
+    """One line for an interrupted batch, then exit 130 (SIGINT) or 143 (SIGTERM)."""
+    where = f"; summary: {summary}" if summary else ""
+    _fail(f"interrupted by {exc.signame}: {done} of {total} reports written, the rest stopped{where}", exc.exit_code)
+
+
+def _waiting(out_dir):
+    return lambda: click.echo(f"waiting for another spinelib run to finish with {out_dir} ...", err=True)
 
 
 _param_options = [
@@ -210,10 +227,22 @@ def report(template, params, raw, yaml_text, parameters_file, output, pdf, keep_
 @click.option("--pdf", is_flag=True, help="Also print a PDF of each report.")
 @click.option("--keep-notebook", is_flag=True, help="Keep each executed notebook beside its HTML.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--resume", is_flag=True,
+              help="Skip rows whose report in OUT_DIR was made from the same parameters, template and spinelib "
+                   "version.")
+@click.option("--wait", "wait_", is_flag=True,
+              help="When another spinelib run is writing into OUT_DIR, wait for it to finish (default: wait 3 s, "
+                   "then stop with an error).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the reports on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786) instead of --jobs local "
+                   "processes; they are written here all the same.")
 @_guard
 def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, yaml_text, parameters_file, pdf,
-          keep_notebook, no_progress):
-    """Run TEMPLATE once per row of CSV; bad rows are reported and skipped."""
+          keep_notebook, no_progress, resume, wait_, scheduler):
+    """Run TEMPLATE once per row of CSV; bad rows are reported and skipped.
+
+    The summary CSV lists every row: ok, skipped (--resume), invalid, failed or interrupted.
+    """
     if not Path(csv_file).is_file():
         raise InputError("CSV", "an existing CSV file", csv_file)
     common = collect_parameters(parameters_file, yaml_text, params, raw)
@@ -221,16 +250,29 @@ def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, 
     def invalid(row, message):
         click.echo(f"row {row}: {message} (skipped)", err=True)
 
-    res = run_batch(template, csv_file, out_dir, jobs=jobs, name_column=name_column, pdf=pdf,
-                    keep_notebook=keep_notebook, common=common, progress=not no_progress,
-                    summary_path=summary, on_invalid=invalid)
-    s = res.summary
-    for r in s[s["status"] == "failed"].itertuples():
-        click.echo(f"row {r.row}: failed: {r.message}", err=True)
-    n_ok = int((s["status"] == "ok").sum())
-    click.echo(f"{n_ok} of {len(s)} reports written to {out_dir}; summary: {res.summary_path}")
+    try:
+        res = run_batch(template, csv_file, out_dir, jobs=jobs, name_column=name_column, pdf=pdf,
+                        keep_notebook=keep_notebook, common=common, progress=not no_progress,
+                        summary_path=summary, on_invalid=invalid, scheduler=scheduler, resume=resume,
+                        lock_wait=math.inf if wait_ else 3.0, on_wait=_waiting(out_dir) if wait_ else None)
+    except Interrupted as exc:
+        if exc.result is None:
+            raise
+        _failed_rows(exc.result.summary)
+        _interrupted(exc, exc.result.count("ok") + exc.result.count("skipped"), len(exc.result.summary),
+                     exc.result.summary_path)
+    _failed_rows(res.summary)
+    skipped = res.count("skipped")
+    extra = f" ({skipped} skipped: already written from the same parameters)" if resume else ""
+    click.echo(f"{res.count('ok') + skipped} of {len(res.summary)} reports written to {out_dir}{extra}; "
+               f"summary: {res.summary_path}")
     if not res.ok:
         sys.exit(1)
+
+
+def _failed_rows(s) -> None:
+    for r in s[s["status"] == "failed"].itertuples():
+        click.echo(f"row {r.row}: failed: {r.message}", err=True)
 
 
 @main.command()
@@ -238,14 +280,22 @@ def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, 
 @click.option("--jobs", "-j", default=2, show_default=True, type=int)
 @click.option("--no-pdf", is_flag=True, help="HTML only.")
 @click.option("--no-progress", is_flag=True)
+@click.option("--wait", "wait_", is_flag=True, help="When another spinelib run is writing into OUT_DIR, wait for it.")
+@click.option("--scheduler", metavar="ADDRESS", help="Build on the Dask cluster at ADDRESS instead of local processes.")
 @_guard
-def examples(out_dir, jobs, no_pdf, no_progress):
+def examples(out_dir, jobs, no_pdf, no_progress, wait_, scheduler):
     """Build every example parameter set in data/examples as HTML and PDF."""
     pdf = not no_pdf and pages.chromium_available()
     if not no_pdf and not pdf:
         click.echo(f"warning: no Chromium at {pages.CHROMIUM}: building HTML only (Debian: apt-get install chromium)",
                    err=True)
-    df = build_examples(out_dir, jobs=jobs, pdf=pdf, progress=not no_progress)
+    try:
+        df = build_examples(out_dir, jobs=jobs, pdf=pdf, progress=not no_progress, scheduler=scheduler,
+                            lock_wait=math.inf if wait_ else 3.0, on_wait=_waiting(out_dir) if wait_ else None)
+    except Interrupted as exc:
+        if exc.result is None:
+            raise
+        _interrupted(exc, int((exc.result["status"] == "ok").sum()), len(exc.result), None)
     for r in df.itertuples():
         extra = " (+ .pdf)" if pdf and r.status == "ok" else ""
         click.echo(f"{r.example}: {r.status} {r.output or r.message}{extra} [{r.seconds:.1f} s]")

@@ -1,9 +1,11 @@
 """Run a notebook headless, top to bottom, in a fresh kernel (for reports, teachers, tests and benchmarks).
 
-Kernels talk over local (ipc) sockets with unique paths (:func:`ipc_kernel_manager_class`),
-so parallel runs never race for TCP ports. nbformat, nbclient and jupyter_client load on first
-use (nbformat alone takes seconds to import), so ``import spinelib`` stays fast;
-:class:`PollingClient` is built on first access for the same reason.
+Kernels talk over local (ipc) sockets with unique names (:func:`ipc_kernel_manager_class`),
+so parallel runs never race for TCP ports. Every kernel started inside :func:`kernel_scope` is
+killed when the block ends if it is still running (an interruption, a dead client), and its
+connection and socket files are removed, so no kernel or file outlives a run. nbformat,
+nbclient and jupyter_client load on first use (nbformat alone takes seconds to import), so
+``import spinelib`` stays fast; :class:`PollingClient` is built on first access for the same reason.
 
 >>> from spinelib.reports.nbrun import PollingClient
 >>> PollingClient.__name__
@@ -11,14 +13,25 @@ use (nbformat alone takes seconds to import), so ``import spinelib`` stays fast;
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
+import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
 from queue import Empty
 
-__all__ = ["PollingClient", "polling_client_class", "execute_notebook", "ipc_kernel_manager_class", "drop_ipc_dir"]
+__all__ = ["PollingClient", "polling_client_class", "execute_notebook", "ipc_kernel_manager_class", "drop_ipc_dir",
+           "kernel_scope"]
+
+# the kernel managers started inside the current kernel_scope (a context variable, so it follows
+# the run into the event loop jupyter_client may run in another thread)
+_STARTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("spinelib_kernels", default=None)
+_SCOPES = {"open": 0}  # kernel scopes open in this process (threads of a Dask worker share the socket folder)
+_SCOPES_LOCK = threading.RLock()
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,11 +51,14 @@ def drop_ipc_dir() -> None:
 
 @functools.lru_cache(maxsize=1)
 def ipc_kernel_manager_class():
-    """A kernel manager that talks to its kernel over local (ipc) sockets with unique paths.
+    """A kernel manager that talks to its kernel over local (ipc) sockets with unique names.
 
     With TCP, jupyter_client picks free ports and the kernel binds them a moment later; when
     several kernels start at once (a batch, a busy CI machine) another process can take a port
     in between and the kernel dies ("Address already in use"). Unix sockets have no such race.
+    On Linux they live in the abstract namespace (``@spinelib-k-...``): no file to remove, none
+    left behind by a killed process, and no limit from a long TMPDIR (socket paths are capped
+    at 107 bytes); elsewhere in a folder of this process's own (:func:`drop_ipc_dir`).
     """
     from jupyter_client import AsyncKernelManager
     from traitlets import default
@@ -54,9 +70,56 @@ def ipc_kernel_manager_class():
 
         @default("ip")
         def _default_ip(self):
-            return str(_ipc_dir() / f"k-{uuid.uuid4().hex[:12]}")
+            name = f"k-{uuid.uuid4().hex[:12]}"
+            if sys.platform.startswith("linux"):  # abstract sockets: no file, no folder, no path-length limit
+                return f"@spinelib-{name}"
+            with _SCOPES_LOCK:
+                return str(_ipc_dir() / name)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            started = _STARTED.get()
+            if started is not None:
+                started.append(self)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return IPCKernelManager
+
+
+def _reap(km) -> None:
+    """Kill a kernel that is still running and remove its connection and socket files."""
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        with contextlib.suppress(Exception):
+            proc.wait(timeout=10)
+    with contextlib.suppress(Exception):
+        km.cleanup_connection_file()
+    with contextlib.suppress(Exception):
+        km.cleanup_ipc_files()
+
+
+@contextlib.contextmanager
+def kernel_scope():
+    """Kernels started (through :func:`ipc_kernel_manager_class`) inside the block do not outlive it.
+
+    However the block ends (a finished run, an error, Ctrl-C, a dead kernel), a kernel still
+    running is killed and its connection and socket files removed; then this process's socket
+    folder is dropped.
+    """
+    started: list = []
+    token = _STARTED.set(started)
+    with _SCOPES_LOCK:
+        _SCOPES["open"] += 1
+    try:
+        yield started
+    finally:
+        _STARTED.reset(token)
+        for km in started:
+            _reap(km)
+        with _SCOPES_LOCK:
+            _SCOPES["open"] -= 1
+            if not _SCOPES["open"]:
+                drop_ipc_dir()
 
 
 def _polling(wait):
@@ -120,10 +183,7 @@ def execute_notebook(nb, cwd=None, timeout: float = 300, allow_errors: bool = Fa
 
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(Path(nb), as_version=4)
-    try:
-        with tempfile.TemporaryDirectory(prefix="spinelib-nb-") as tmp:
-            polling_client_class()(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
-                                   resources={"metadata": {"path": str(cwd or tmp)}}).execute()
-    finally:
-        drop_ipc_dir()
+    with kernel_scope(), tempfile.TemporaryDirectory(prefix="spinelib-nb-") as tmp:
+        polling_client_class()(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
+                               resources={"metadata": {"path": str(cwd or tmp)}}).execute()
     return nb

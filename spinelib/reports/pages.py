@@ -4,24 +4,34 @@ The page holds no code cells (nbconvert ``HTMLExporter(exclude_input=True)``), i
 own print-friendly stylesheet, and loads nothing from outside itself: images are ``data:`` URIs
 and a Content-Security-Policy forbids any script, font or stylesheet from the network
 (:func:`check_self_contained` refuses a page that would). :func:`html_to_pdf` prints it with the
-system Chromium (Debian package ``chromium``; ``SPINELIB_CHROMIUM`` points elsewhere).
+system Chromium (Debian package ``chromium``; ``SPINELIB_CHROMIUM`` points elsewhere), one browser per
+PDF; :class:`PdfPrinter` keeps one Chromium for all the PDFs of a batch (the DevTools protocol over a
+pipe, same flags and print settings).
 """
 from __future__ import annotations
 
+import base64
 import copy
+import fcntl
 import functools
 import html
+import json
 import os
 import re
+import select
+import shutil
+import signal
 import subprocess
 import tempfile
+import time
+import weakref
 from pathlib import Path
 
 from ..atomic import temp_beside
-from .templates import ReportError
+from .templates import TEMPLATES, ReportError, template_key, template_label
 
-__all__ = ["PAGE_CSS", "CSP", "CHROMIUM", "CHROMIUM_FLAGS", "exporter", "render_html", "check_self_contained",
-           "html_to_pdf", "chromium_available"]
+__all__ = ["PAGE_CSS", "CSP", "CHROMIUM", "CHROMIUM_FLAGS", "PRINT_TO_PDF", "exporter", "report_title", "render_html",
+           "check_self_contained", "html_to_pdf", "chromium_available", "PdfPrinter"]
 
 CHROMIUM = os.environ.get("SPINELIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = (
@@ -115,6 +125,18 @@ def _refuse_errors(nb) -> None:
                 raise ReportError(f"the notebook holds an error output ({out.get('ename')}); not rendering it")
 
 
+def report_title(template, params: dict) -> str:
+    """The page title: the template's title, and who or what the report is about.
+
+    >>> report_title("personal-plan", {"name": "Ana"})
+    'Personal plan: Ana'
+    """
+    info = TEMPLATES.get(template_key(template) or "")
+    base = info.title if info else template_label(template)
+    who = params.get("name") or params.get("title")
+    return f"{base}: {who}" if who else base
+
+
 def render_html(nb, title: str = "spinelib report") -> str:
     """Render an executed notebook as one self-contained HTML page, without code cells."""
     _refuse_errors(nb)
@@ -184,3 +206,324 @@ def html_to_pdf(html_path, pdf_path, *, timeout: float = 120) -> Path:
         if tmp.exists():
             tmp.unlink()
     return pdf_path
+
+
+# ----- one Chromium for many PDFs ----------------------------------------------------------------
+# What ``chromium --headless --print-to-pdf --no-pdf-header-footer`` asks of Page.printToPDF: the
+# page's own @page size and margins, backgrounds printed, no header or footer.
+PRINT_TO_PDF = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+TAB_PAGES = 100  # pages printed in one tab before it is replaced by a new one
+# flags of the one-shot command line only: with any of them Chromium runs its own print command and quits
+_PRINT_COMMAND_FLAGS = ("--no-pdf-header-footer",)
+
+
+class _BrowserGone(Exception):
+    """The browser process ended or closed its end of the pipe."""
+
+
+def _reap(pid: int, grace: float) -> None:
+    """Wait up to ``grace`` seconds for our Chromium to exit, then kill its process group; reap it."""
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already reaped
+            break
+        if done:
+            break
+        if time.monotonic() >= deadline:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            break
+        time.sleep(0.02)
+    try:  # helpers of the browser that outlived it (they are in the group it leads)
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _shut_browser(pid: int, fds: tuple, profile: str, grace: float) -> None:
+    """Close our ends of the pipe (Chromium exits when its pipe closes), reap it, drop its profile folder."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _reap(pid, grace)
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+class _Browser:
+    """One headless Chromium process and its DevTools pipe (fd 3: commands in, fd 4: replies out)."""
+
+    def __init__(self, chromium: str, timeout: float):
+        self.profile = tempfile.mkdtemp(prefix="spinelib-chromium-")
+        self.log = os.path.join(self.profile, "stderr.log")
+        cmd_r, self.cmd = os.pipe()
+        self.res, res_w = os.pipe()
+        # the child's ends must not sit on 3 or 4 before they are moved there
+        child_r = fcntl.fcntl(cmd_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_w = fcntl.fcntl(res_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(cmd_r)
+        os.close(res_w)
+        flags = [f for f in CHROMIUM_FLAGS if f not in _PRINT_COMMAND_FLAGS]
+        argv = [chromium, *flags, "--remote-debugging-pipe", f"--user-data-dir={self.profile}"]
+        try:
+            self.pid = os.posix_spawn(
+                chromium, argv, os.environ,
+                file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                              (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                              (os.POSIX_SPAWN_OPEN, 2, self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                              (os.POSIX_SPAWN_DUP2, child_r, 3), (os.POSIX_SPAWN_DUP2, child_w, 4)],
+                setpgroup=0,  # its own process group: its helpers are stopped with it
+                setsigdef=(signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ))
+        except OSError as exc:
+            for fd in (self.cmd, self.res):
+                os.close(fd)
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise ReportError(f"could not start Chromium at {chromium}: {exc.strerror or exc}") from None
+        finally:
+            os.close(child_r)
+            os.close(child_w)
+        # stops the browser if this object is dropped without close() (and at interpreter exit)
+        self.finalizer = weakref.finalize(self, _shut_browser, self.pid, (self.cmd, self.res), self.profile, 2.0)
+        self.buf = bytearray()
+        self.events: list[dict] = []
+        self.next_id = 0
+        self.tab: tuple[str, str | None] | None = None  # (target id, session id) of the printing tab
+        self.tab_pages = 0
+        try:
+            self.call("Browser.getVersion", deadline=time.monotonic() + timeout)
+        except BaseException:
+            self.kill()
+            raise
+
+    # -- the protocol: JSON messages ended by NUL ---------------------------------------------
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        data = json.dumps(msg).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self.cmd, data):]
+        except OSError:
+            raise _BrowserGone() from None
+        return self.next_id
+
+    def receive(self, deadline: float) -> dict:
+        while True:
+            end = self.buf.find(b"\0")
+            if end >= 0:
+                msg = json.loads(bytes(self.buf[:end]))
+                del self.buf[:end + 1]
+                return msg
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError()
+            ready, _, _ = select.select([self.res], [], [], left)
+            if ready:
+                chunk = os.read(self.res, 1 << 20)
+                if not chunk:
+                    raise _BrowserGone()
+                self.buf += chunk
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None, *, deadline: float) -> dict:
+        msg_id = self.send(method, params, session)
+        while True:
+            msg = self.receive(deadline)
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise ReportError(f"Chromium refused {method}: {msg['error'].get('message', msg['error'])}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_event(self, method: str, session: str, deadline: float) -> dict:
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev.get("sessionId") == session and ev["method"] in (method, "Inspector.targetCrashed"):
+                    del self.events[i]
+                    if ev["method"] != method:
+                        raise ReportError("the Chromium page crashed while loading the report")
+                    return ev
+            msg = self.receive(deadline)
+            if "method" in msg:
+                self.events.append(msg)
+
+    def open_tab(self, deadline: float) -> str:
+        """A tab for printing (one is kept: a navigation replaces its document); its session id."""
+        if self.tab is None or self.tab_pages >= TAB_PAGES:
+            self.close_tab()
+            target = self.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+            self.tab = (target, None)
+            sid = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline)["sessionId"]
+            self.tab = (target, sid)
+            self.tab_pages = 0
+            self.call("Inspector.enable", session=sid, deadline=deadline)
+            self.call("Page.enable", session=sid, deadline=deadline)
+        return self.tab[1]
+
+    def close_tab(self) -> None:
+        tab, self.tab = self.tab, None
+        self.events.clear()
+        if tab is not None:
+            try:
+                self.call("Target.closeTarget", {"targetId": tab[0]}, deadline=time.monotonic() + 10)
+            except (ReportError, TimeoutError):
+                pass
+
+    def print_url(self, url: str, deadline: float) -> bytes:
+        """Load ``url`` in the printing tab, wait for its load event, print it. After any failure the tab is dropped."""
+        ok = False
+        try:
+            sid = self.open_tab(deadline)
+            self.events.clear()
+            nav = self.call("Page.navigate", {"url": url}, session=sid, deadline=deadline)
+            if nav.get("errorText"):
+                raise ReportError(f"Chromium could not open {url}: {nav['errorText']}")
+            self.wait_event("Page.loadEventFired", sid, deadline)
+            data = self.call("Page.printToPDF", PRINT_TO_PDF, session=sid, deadline=deadline)["data"]
+            self.tab_pages += 1
+            ok = True
+        finally:
+            if not ok and self.tab is not None:
+                try:
+                    self.close_tab()
+                except _BrowserGone:
+                    pass
+        return base64.b64decode(data)
+
+    def last_error(self) -> str:
+        try:
+            with open(self.log, encoding="utf-8", errors="replace") as fh:
+                lines = [ln.strip() for ln in fh if ln.strip()]
+        except OSError:
+            lines = []
+        return lines[-1] if lines else "no output"
+
+    def close(self, timeout: float = 5.0) -> None:
+        if self.finalizer.alive:
+            try:
+                self.call("Browser.close", deadline=time.monotonic() + timeout)
+            except (_BrowserGone, TimeoutError, ReportError, ValueError):
+                pass
+            self.finalizer.detach()
+            _shut_browser(self.pid, (self.cmd, self.res), self.profile, timeout)
+
+    def kill(self) -> None:
+        if self.finalizer.alive:
+            self.finalizer.detach()
+            _shut_browser(self.pid, (self.cmd, self.res), self.profile, 0.0)
+
+
+class PdfPrinter:
+    """One headless Chromium that prints many HTML files to PDF, started on first use.
+
+    ::
+
+        with PdfPrinter() as printer:
+            for page in pages:
+                printer.print_file(page, page.with_suffix(".pdf"))
+
+    It speaks the DevTools protocol over a pipe (``--remote-debugging-pipe``; nothing listens
+    on a port) and prints with the same Chromium, flags and settings as :func:`html_to_pdf`
+    (:data:`PRINT_TO_PDF`). Pages are loaded one after another into one tab (a new tab after
+    ``TAB_PAGES`` pages or any failure). ``timeout`` bounds each page (seconds),
+    ``start_timeout`` the browser's start. A browser that crashed is replaced and the page
+    printed again once; one that hangs is killed (the page fails with one line, the next one
+    gets a new browser). :meth:`close` stops the browser and every process it started; so
+    do leaving the ``with`` block (also on an exception), dropping the printer, and the
+    interpreter exiting. If this process is killed outright, Chromium sees its pipe close and
+    exits by itself.
+    """
+
+    def __init__(self, *, timeout: float = 120, start_timeout: float = 60, chromium: str | None = None):
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.chromium = chromium or CHROMIUM
+        self.launches = 0
+        self.printed = 0
+        self._browser: _Browser | None = None
+
+    def __enter__(self) -> "PdfPrinter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the running browser (``None`` before the first page and after close)."""
+        return self._browser.pid if self._browser else None
+
+    def start(self) -> None:
+        """Start the browser now (it starts on the first page otherwise)."""
+        if self._browser is None:
+            if not Path(self.chromium).exists():
+                raise ReportError(f"PDF needs Chromium at {self.chromium} (Debian package `chromium`; "
+                                  "or set SPINELIB_CHROMIUM)")
+            self.launches += 1
+            try:
+                self._browser = _Browser(self.chromium, self.start_timeout)
+            except (_BrowserGone, TimeoutError) as exc:
+                raise ReportError(f"Chromium at {self.chromium} did not start "
+                                  f"({'timed out' if isinstance(exc, TimeoutError) else 'exited'})") from None
+
+    def pdf_bytes(self, html_path) -> bytes:
+        """Print an HTML file; return the PDF."""
+        html_path = Path(html_path).resolve()
+        if not html_path.is_file():
+            raise ReportError(f"no HTML file to print at {html_path}")
+        for attempt in (1, 2):
+            self.start()
+            browser = self._browser
+            try:
+                data = browser.print_url(html_path.as_uri(), time.monotonic() + self.timeout)
+            except _BrowserGone:
+                why = browser.last_error()
+                self._drop(kill=True)
+                if attempt == 2:
+                    raise ReportError(f"Chromium could not print {html_path.name} (it exited twice): {why}") from None
+                continue
+            except TimeoutError:
+                self._drop(kill=True)
+                raise ReportError(f"Chromium did not finish printing {html_path.name} within {self.timeout:g} s"
+                                  ) from None
+            except BaseException:  # an interruption: the browser may be mid-command, do not reuse it
+                self._drop(kill=True)
+                raise
+            if not data.startswith(b"%PDF-"):
+                raise ReportError(f"Chromium could not print {html_path.name}: no PDF came out")
+            self.printed += 1
+            return data
+        raise AssertionError("unreachable")
+
+    def print_file(self, html_path, pdf_path) -> Path:
+        """Print an HTML file to ``pdf_path`` (written atomically, like :func:`html_to_pdf`)."""
+        pdf_path = Path(pdf_path)
+        data = self.pdf_bytes(html_path)
+        tmp = temp_beside(pdf_path, ".pdf")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, pdf_path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return pdf_path
+
+    def _drop(self, kill: bool) -> None:
+        browser, self._browser = self._browser, None
+        if browser is not None:
+            browser.kill() if kill else browser.close()
+
+    def close(self) -> None:
+        """Stop the browser and every process it started; remove its profile folder. Safe to call twice."""
+        self._drop(kill=False)

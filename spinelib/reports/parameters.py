@@ -7,18 +7,24 @@ rule is type-checked against its default in the template. A bad value raises a o
 :class:`~spinelib.errors.InputError` naming the field and the allowed values.
 
 Values may arrive as text (a CSV cell, ``-r`` on the command line, YAML), so the whole-number
-rules accept ``"12"`` as well as ``12``.
+rules accept ``"12"`` as well as ``12``. Text parameters refuse control characters (NUL, line
+breaks, direction overrides). All YAML (parameter files, ``-y`` on the command line, YAML in a
+CSV cell) is read by :func:`safe_yaml`, with a size limit, a depth limit and no aliases or
+anchors (so no "billion laughs" expansion).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from ..errors import InputError, whole_number
+from ..errors import InputError, Shown, whole_number
 from ..profile import ALLOWED, Profile
+from ..render import UNSAFE_CHARS
 from ..sim import Params, scenarios
 from .templates import template_key, template_label, template_parameters
 
@@ -26,6 +32,8 @@ __all__ = [
     "SEED_MAX", "PROFILE_FIELDS", "SCENARIO_KEYS", "RULES",
     "whole_rule", "text_rule", "optional_text_rule", "date_rule", "scenario_rule", "generic_rule",
     "check_scenario_settings", "allowed_text", "describe_parameters", "validate_parameters", "load_parameter_file",
+    "YAML_TEXT_MAX", "YAML_CELL_MAX", "YAML_DEPTH_MAX", "PARAMETER_FILE_MAX", "YamlLimitError", "safe_yaml",
+    "yaml_mapping",
 ]
 
 SEED_MAX = 2**32 - 1
@@ -81,14 +89,29 @@ def whole_rule(field_name: str, lo: int, hi: int, what: str = "a whole number"):
     return _described(check, allowed)
 
 
+_NO_CONTROLS = "text without control characters (NUL, line breaks, tabs, direction overrides)"
+
+
 def text_rule(field_name: str, lo: int, hi: int):
-    """Text of ``lo`` to ``hi`` characters once stripped; returned stripped."""
+    """Text of ``lo`` to ``hi`` characters once stripped, without control characters; returned stripped.
+
+    >>> text_rule("name", 1, 80)("  Ana ")
+    'Ana'
+    >>> text_rule("name", 1, 80)("   ")
+    Traceback (most recent call last):
+    ...
+    spinelib.errors.InputError: name: must be text of 1 to 80 characters (got only spaces)
+    """
     allowed = f"text of {lo} to {hi} characters"
 
     def check(v):
         if not isinstance(v, str) or not lo <= len(v.strip()) <= hi:
-            raise InputError(field_name, allowed, v)
-        return v.strip()
+            blank = isinstance(v, str) and not v.strip()
+            raise InputError(field_name, allowed, Shown("only spaces" if v else "empty text") if blank else v)
+        v = v.strip()
+        if UNSAFE_CHARS.search(v) or any(c in v for c in "\n\r\t\u2028\u2029"):
+            raise InputError(field_name, _NO_CONTROLS, v)
+        return v
 
     return _described(check, allowed)
 
@@ -171,6 +194,8 @@ def generic_rule(field_name: str, default):
     def check(v):
         if want is float and isinstance(v, int) and not isinstance(v, bool):
             return float(v)
+        if want is float and isinstance(v, float) and not math.isfinite(v):
+            raise InputError(field_name, "a finite number", v)
         if want in (list, tuple) and isinstance(v, (list, tuple)):
             return list(v)
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):
@@ -259,21 +284,138 @@ def validate_parameters(template, parameters: dict | None) -> dict:
     return clean
 
 
-def load_parameter_file(path) -> dict:
-    """Parameters from a YAML file: a plain mapping, or ``{template: ..., parameters: {...}}``."""
-    import yaml
+# ----- YAML with limits -----------------------------------------------------------------------
+YAML_TEXT_MAX = 100_000  # characters of YAML in -y or in a parameters file
+YAML_CELL_MAX = 10_000  # characters of YAML in one CSV cell
+YAML_DEPTH_MAX = 10  # nesting of mappings and lists (a parameters file needs 3)
+PARAMETER_FILE_MAX = 1_000_000  # bytes of a parameters file, checked before it is read
 
+
+class YamlLimitError(InputError):
+    """YAML refused by a limit (size, depth, an alias or an anchor), as opposed to a typo."""
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases and anchors and nodes nested too deep."""
+
+    def __init__(self, stream, max_depth: int):
+        super().__init__(stream)
+        self._max_depth = max_depth
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"an alias (*{event.anchor})", event.start_mark)
+        if getattr(event, "anchor", None):
+            raise _Refused(f"an anchor (&{event.anchor})", event.start_mark)
+        self._depth += 1
+        if self._depth > self._max_depth:
+            raise _Refused(f"nesting deeper than {self._max_depth} levels", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Refused(Exception):
+    def __init__(self, what: str, mark):
+        super().__init__(what)
+        self.what = what
+        self.line = mark.line + 1 if mark is not None else None
+
+
+def safe_yaml(text, field: str, *, max_chars: int = YAML_TEXT_MAX, max_depth: int = YAML_DEPTH_MAX, where: str = ""):
+    """Parse YAML with limits; the one YAML reader of parameters, ``-y`` text and CSV cells.
+
+    Plain YAML only (PyYAML's safe loader: no Python objects), at most ``max_chars``
+    characters, nested at most ``max_depth`` deep, and no aliases or anchors (``&a``/``*a``:
+    the "billion laughs" expansion). A limit raises :class:`YamlLimitError`, a syntax error an
+    :class:`~spinelib.errors.InputError` naming the line; both one line, naming ``field``.
+
+    >>> safe_yaml("[mat, band]", "equipment")
+    ['mat', 'band']
+    >>> safe_yaml("a: &x [1]\\nb: *x", "-y")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    spinelib.reports.parameters.YamlLimitError: -y: must be plain YAML without aliases or anchors (got an anchor (&x)...
+    """
+    if not isinstance(text, str):
+        raise InputError(field, "YAML text", Shown(type(text).__name__), where=where)
+    if len(text) > max_chars:
+        raise YamlLimitError(field, f"YAML of at most {max_chars:,} characters", Shown(f"{len(text):,} characters"),
+                             where=where)
+    if "\x00" in text:
+        raise YamlLimitError(field, "YAML text without NUL characters", Shown("a NUL character"), where=where)
+    loader = _LimitedLoader(text, max_depth)
+    try:
+        return loader.get_single_data()
+    except _Refused as exc:
+        at = f" on line {exc.line}" if exc.line else ""
+        if exc.what.startswith("nesting"):
+            raise YamlLimitError(field, f"YAML nested at most {max_depth} levels deep", Shown(exc.what + at),
+                                 where=where) from None
+        raise YamlLimitError(field, "plain YAML without aliases or anchors", Shown(exc.what + at),
+                             where=where) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not YAML"
+        got = f"line {mark.line + 1}: {problem}" if mark is not None else str(problem)
+        raise InputError(field, "valid YAML", Shown(got), where=where) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. an integer of 5,000 digits
+        raise YamlLimitError(field, "plain YAML values", Shown(" ".join(str(exc).split())[:60]), where=where) from None
+    finally:
+        loader.dispose()
+
+
+def yaml_mapping(text, field: str, *, max_chars: int = YAML_TEXT_MAX, where: str = "") -> dict:
+    """:func:`safe_yaml` text that must be a mapping with text keys (parameter names to values).
+
+    >>> yaml_mapping("weeks: 4", "-y")
+    {'weeks': 4}
+    """
+    allowed = "a YAML mapping of parameter names to values"
+    data = safe_yaml(text, field, max_chars=max_chars, where=where)
+    if not isinstance(data, dict):
+        raise InputError(field, allowed, text if isinstance(text, str) else Shown(type(data).__name__), where=where)
+    for k in data:
+        if not isinstance(k, str):
+            raise InputError(field, allowed + " (names are text)", k, where=where)
+    return data
+
+
+def load_parameter_file(path) -> dict:
+    """Parameters from a YAML file: a plain mapping, or ``{template: ..., parameters: {...}}``.
+
+    The file is read through :func:`safe_yaml` (size, depth, no aliases), as UTF-8 text of at
+    most :data:`PARAMETER_FILE_MAX` bytes.
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError("parameters file", "an existing YAML file", str(path))
+    size = p.stat().st_size
+    if size > PARAMETER_FILE_MAX:
+        raise YamlLimitError("parameters file", f"a YAML file of at most {PARAMETER_FILE_MAX:,} bytes",
+                             Shown(f"{p.name}: {size:,} bytes"))
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        raise InputError("parameters file", "valid YAML",
-                         f"{p.name} line {where.line + 1}" if where else p.name) from None
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("parameters file", "UTF-8 text", Shown(f"{p.name}: a byte {exc.object[exc.start]:#04x} "
+                                                                f"at position {exc.start:,}")) from None
+    try:
+        data = safe_yaml(text, "parameters file", max_chars=max(YAML_TEXT_MAX, PARAMETER_FILE_MAX))
+    except YamlLimitError:
+        raise
+    except InputError as exc:
+        raise InputError("parameters file", "valid YAML", Shown(f"{p.name} {exc.got}")) from None
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise InputError("parameters file", "a YAML mapping of parameter names to values", p.name)
     if "parameters" in data and set(data) <= {"template", "parameters", "output", "description"}:
         data = data["parameters"] or {}
+        if not isinstance(data, dict):
+            raise InputError("parameters file", "a mapping under 'parameters:' of parameter names to values", p.name)
+    for k in data:
+        if not isinstance(k, str):
+            raise InputError("parameters file", "a mapping whose parameter names are text", k)
     return data

@@ -4,23 +4,38 @@
 
     run_report("personal-plan", {"name": "Ana", "minutes_per_day": 15}, "reports/out/ana.html")
 
-1. **Validate before any kernel starts** (:func:`~.parameters.validate_parameters`).
-2. **Execute** with the papermill Python API (one kernel per report, no CLI start-up cost).
-3. **Render** one self-contained HTML page without code cells (:func:`~.pages.render_html`).
+1. **Validate before any kernel starts** (:func:`~.parameters.validate_parameters`); the output
+   folder must be writable (:func:`~spinelib.atomic.writable_folder`), also checked first.
+2. **Execute** with the papermill Python API (one kernel per report, no CLI start-up cost); a
+   kernel never outlives its run (:func:`~.nbrun.kernel_scope`), and a dead kernel, a cell timeout
+   or a failing cell is one :class:`~.templates.ReportError` line.
+3. **Render** one self-contained HTML page without code cells (:func:`~.pages.render_html`),
+   stamped with a fingerprint of what it was made from (:func:`report_stamp`).
 4. **Write atomically**: every output is first written to a temporary file in the target folder
    and renamed into place only when all of them are complete, so a failure never leaves a half
    report nor destroys an earlier one. ``pdf=True`` prints the HTML with the system Chromium.
 
-:func:`run_batch` runs one template over the rows of a CSV file with a process pool, and
-:func:`build_examples` builds the parameter sets in ``data/examples``.
-Nothing here is medical advice.
+:func:`run_batch` runs one template over the rows of a CSV file with an executor
+(:mod:`.executor`: local worker processes, or a Dask cluster with ``scheduler=``); workers
+return the report's bytes and this process writes them. The output folder is locked for the
+whole batch (a second run into it waits briefly, then refuses); Ctrl-C or SIGTERM stops the
+workers and their kernels, writes the summary of what was done and raises
+:class:`~.executor.Interrupted`. :func:`build_examples` builds the parameter sets in
+``data/examples`` the same way. Nothing here is medical advice.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
+import contextlib
+import contextvars
+import functools
+import hashlib
+import json
+import logging
 import os
+import re
+import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,17 +43,19 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..atomic import temp_beside, write_temp
+from ..atomic import folder_lock, writable_folder, write_temp
 from ..errors import InputError
 from ..resources import examples_dir
-from .nbrun import drop_ipc_dir, ipc_kernel_manager_class
-from .pages import chromium_available, exporter, html_to_pdf, render_html
 from .batch_input import read_batch_rows, safe_output_name
+from .executor import Done, Interrupted, interruptible, one_line, open_executor
+from .nbrun import ipc_kernel_manager_class, kernel_scope
+from .pages import chromium_available, html_to_pdf, render_html, report_title
 from .parameters import validate_parameters, whole_rule
-from .templates import TEMPLATES, ReportError, template_key, template_label, template_path
+from .templates import ReportError, template_key, template_label, template_path
 
-__all__ = ["ReportResult", "BatchResult", "Job", "SUMMARY_COLUMNS", "execute_template", "report_title",
-           "run_report", "run_jobs", "run_batch", "example_sets", "build_examples"]
+__all__ = ["ReportResult", "BatchResult", "Job", "SUMMARY_COLUMNS", "STAMP_META", "execute_template", "report_title",
+           "report_stamp", "page_stamp", "render_report", "run_report", "run_jobs", "run_batch", "example_sets",
+           "build_examples", "Interrupted"]
 
 
 @dataclass
@@ -53,35 +70,115 @@ class ReportResult:
 
 
 # ----- one report ------------------------------------------------------------------------------
-def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600):
+_QUIET = contextvars.ContextVar("spinelib_quiet_papermill", default=False)
+
+
+class _QuietWhileRunning(logging.Filter):
+    """Drop papermill's (and nbclient's) log lines while :func:`execute_template` runs: it reports failures itself."""
+
+    def filter(self, record):
+        return not _QUIET.get()
+
+
+logging.getLogger("papermill").addFilter(_QuietWhileRunning())
+
+
+@contextlib.contextmanager
+def _quiet_papermill():
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600, source: str | None = None):
     """Execute a template with papermill's Python API; return the executed notebook node.
 
-    A failing cell raises :class:`~.templates.ReportError` with a one-line message.
+    ``source`` is the template's notebook JSON, for a worker that may not have its file (a Dask
+    cluster elsewhere). A failing cell, a dead kernel or a cell timeout raises
+    :class:`~.templates.ReportError` with a one-line message; the kernel never outlives the call.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    path = template_path(template)
+    label = template_label(template)
+    if source is not None:
+        import nbformat
+
+        notebook = nbformat.reads(source, as_version=4)
+    else:
+        notebook = str(template_path(template))
     try:
-        return papermill.execute_notebook(
-            str(path), None, parameters=parameters, kernel_name="python3", progress_bar=False,
-            log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class=ipc_kernel_manager_class(),
-            shutdown_kernel="immediate",  # every output is collected by then; saves ~0.15 s a report
-        )
+        with kernel_scope(), _quiet_papermill():
+            return papermill.execute_notebook(
+                notebook, None, parameters=parameters, kernel_name="python3", progress_bar=False,
+                log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class=ipc_kernel_manager_class(),
+                shutdown_kernel="immediate",  # every output is collected by then; saves ~0.15 s a report
+            )
     except PapermillExecutionError as exc:
         evalue = " ".join(str(exc.evalue).split())
-        raise ReportError(f"{template_label(template)}: cell {exc.exec_count} raised {exc.ename}: {evalue}") from None
-    finally:
-        drop_ipc_dir()
+        raise ReportError(f"{label}: cell {exc.exec_count} raised {exc.ename}: {evalue}") from None
+    except DeadKernelError:
+        raise ReportError(f"{label}: the kernel died while running the notebook (a cell ended its process, "
+                          "or it was killed)") from None
+    except CellTimeoutError:
+        raise ReportError(f"{label}: a cell did not finish within {timeout} s") from None
+    except RuntimeError as exc:  # e.g. a kernel that died or hung before its first reply
+        raise ReportError(f"{label}: the kernel failed: {one_line(exc)}") from None
 
 
-def report_title(template, params: dict) -> str:
-    """The page title: the template's title, and who or what the report is about."""
-    info = TEMPLATES.get(template_key(template) or "")
-    base = info.title if info else template_label(template)
-    who = params.get("name") or params.get("title")
-    return f"{base}: {who}" if who else base
+@functools.lru_cache(maxsize=1)
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("spinelib")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@functools.lru_cache(maxsize=32)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def report_stamp(template, params: dict) -> str:
+    """A fingerprint of what a report is made from: the template file, the validated parameters, spinelib's version.
+
+    Written into the page (:data:`STAMP_META`); ``--resume`` skips a row whose report already
+    carries the same stamp.
+    """
+    path = template_path(template)
+    st = path.stat()
+    h = hashlib.sha256()
+    h.update(_file_digest(str(path), st.st_mtime_ns, st.st_size).encode())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update(_version().encode())
+    return h.hexdigest()[:40]
+
+
+STAMP_META = '<meta name="spinelib-stamp" content="{}">'
+_STAMP_RE = re.compile(r'<meta name="spinelib-stamp" content="([0-9a-f]+)">')
+
+
+def _stamped(page: str, stamp: str) -> str:
+    if not stamp:
+        return page
+    return re.sub(r"<head\b[^>]*>", lambda m: m.group(0) + "\n" + STAMP_META.format(stamp), page, count=1)
+
+
+def page_stamp(path) -> str | None:
+    """The stamp in the head of a report page written by spinelib, else ``None`` (no file, no stamp)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return None
+    m = _STAMP_RE.search(head)
+    return m.group(1) if m else None
 
 
 def _html_output(template, output) -> Path:
@@ -91,32 +188,52 @@ def _html_output(template, output) -> Path:
     return out
 
 
-def _write_outputs(out: Path, page: str, nb, *, pdf: bool, keep_notebook: bool) -> tuple[Path | None, Path | None]:
-    """Write the HTML (and notebook, PDF) to temporary files, then rename all into place; return (pdf, notebook).
+def _pdf_bytes(page: str) -> bytes:
+    """Print the page with Chromium in a temporary folder; the PDF's bytes."""
+    with tempfile.TemporaryDirectory(prefix="spinelib-pdf-") as tmp:
+        src, dst = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        src.write_text(page, encoding="utf-8", newline="")
+        html_to_pdf(src, dst)
+        return dst.read_bytes()
+
+
+def render_report(template, params: dict, *, pdf: bool = False, keep_notebook: bool = False, timeout: int = 600,
+                  stamp: str = "", source: str | None = None) -> dict[str, bytes]:
+    """Execute and render one report in memory: ``{".html": bytes, ".ipynb": ..., ".pdf": ...}``.
+
+    Nothing is written where the command runs (a worker returns these bytes and the calling
+    process writes them with :func:`_write_outputs`). ``params`` must be validated already.
+    """
+    nb = execute_template(template, params, timeout=timeout, source=source)
+    page = _stamped(render_html(nb, title=report_title(template, params)), stamp)
+    files = {".html": page.encode("utf-8")}
+    if keep_notebook:
+        import nbformat
+
+        files[".ipynb"] = nbformat.writes(nb).encode("utf-8")
+    if pdf:
+        files[".pdf"] = _pdf_bytes(page)
+    return files
+
+
+def _write_outputs(out: Path, files: dict[str, bytes]) -> dict[str, Path]:
+    """Write each file (``out`` for the HTML, the same name with the suffix for the others) to a temporary
+    file, then rename all into place; return {suffix: path}.
 
     On any failure (or interruption) every temporary file is removed and earlier outputs stay as they were.
     """
     staged: list[tuple[Path, Path]] = []
     try:
-        staged.append((write_temp(out, page, ".html"), out))
-        pdf_path = nb_path = None
-        if keep_notebook:
-            import nbformat
-
-            nb_path = out.with_suffix(".ipynb")
-            staged.append((write_temp(nb_path, nbformat.writes(nb), ".ipynb"), nb_path))
-        if pdf:
-            pdf_path = out.with_suffix(".pdf")
-            tmp_pdf = temp_beside(pdf_path, ".pdf")
-            staged.append((tmp_pdf, pdf_path))
-            html_to_pdf(staged[0][0], tmp_pdf)
+        for suffix, data in files.items():
+            final = out if suffix == ".html" else out.with_suffix(suffix)
+            staged.append((write_temp(final, data, suffix), final))
         for tmp, final in staged:
             os.replace(tmp, final)
     finally:
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()
-    return pdf_path, nb_path
+    return {suffix: final for suffix, (_, final) in zip(files, staged)}
 
 
 def run_report(template, parameters: dict | None = None, output=None, *, pdf: bool = False,
@@ -125,20 +242,27 @@ def run_report(template, parameters: dict | None = None, output=None, *, pdf: bo
 
     ``output`` is the HTML path (default ``reports/out/<template>.html``). With
     ``keep_notebook`` the executed notebook is kept beside it (same name, ``.ipynb``); with
-    ``pdf`` a PDF too (``.pdf``). Nothing is written unless everything succeeded.
+    ``pdf`` a PDF too (``.pdf``). Nothing is written unless everything succeeded; a folder that
+    cannot be written is reported before the kernel starts.
     """
     t0 = time.perf_counter()
     params = validate_parameters(template, parameters) if validate else dict(parameters or {})
     out = _html_output(template, output)
-    nb = execute_template(template, params, timeout=timeout)
-    page = render_html(nb, title=report_title(template, params))
-    pdf_path, nb_path = _write_outputs(out, page, nb, pdf=pdf, keep_notebook=keep_notebook)
-    return ReportResult(html=out, pdf=pdf_path, notebook=nb_path, seconds=time.perf_counter() - t0, parameters=params)
+    writable_folder(out.parent, "output")
+    files = render_report(template, params, pdf=pdf, keep_notebook=keep_notebook, timeout=timeout,
+                          stamp=report_stamp(template, params))
+    written = _write_outputs(out, files)
+    return ReportResult(html=out, pdf=written.get(".pdf"), notebook=written.get(".ipynb"),
+                        seconds=time.perf_counter() - t0, parameters=params)
 
 
-# ----- the job pool ----------------------------------------------------------------------------
+# ----- jobs ------------------------------------------------------------------------------------
 class Job(NamedTuple):
-    """One report for a worker process: its row number (from 1) and the arguments of :func:`run_report`."""
+    """One report for a worker: its row number (from 1), what :func:`render_report` needs, and where it goes.
+
+    ``stamp`` is :func:`report_stamp`'s; ``source`` the template's notebook JSON when the
+    worker may not have its file (a template given as a path, run on a Dask cluster).
+    """
 
     row: int
     template: str
@@ -146,62 +270,79 @@ class Job(NamedTuple):
     output: str
     pdf: bool
     keep_notebook: bool
+    stamp: str = ""
+    source: str | None = None
 
 
 SUMMARY_COLUMNS = ["row", "status", "output", "seconds", "message"]
 
 
+def _row(job: Job, status: str, seconds: float = 0.0, message: str = "", output: str = "") -> dict:
+    return {"row": job.row, "status": status, "output": output, "seconds": round(seconds, 2), "message": message}
+
+
 def _job(job: Job) -> dict:
-    """Run one report in a worker process; never raises (returns a summary row)."""
+    """The work of one report, run by a worker: execute and render in memory; never raises an Exception.
+
+    Returns its summary row (row, status, output, seconds, message) and ``outputs``, the files'
+    bytes ({suffix: bytes}) for the calling process to write. This is the one function a
+    worker runs per report.
+    """
     t0 = time.perf_counter()
     try:
-        res = run_report(job.template, job.params, job.output, pdf=job.pdf, keep_notebook=job.keep_notebook,
-                         validate=False)
-        return {"row": job.row, "status": "ok", "output": str(res.html), "seconds": round(res.seconds, 2),
-                "message": ""}
+        files = render_report(job.template, job.params, pdf=job.pdf, keep_notebook=job.keep_notebook,
+                              stamp=job.stamp, source=job.source)
+        return {**_row(job, "ok", time.perf_counter() - t0, output=job.output), "outputs": files}
     except (InputError, ReportError) as exc:
         msg = str(exc)
     except Exception as exc:  # a report must not take the batch down with it
-        msg = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-    return {"row": job.row, "status": "failed", "output": "", "seconds": round(time.perf_counter() - t0, 2),
-            "message": msg}
+        msg = one_line(exc)
+    return _row(job, "failed", time.perf_counter() - t0, msg)
 
 
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _finish(done: Done) -> dict:
+    """The summary row of a finished job; an ok report's files are written here, atomically."""
+    job = done.job
+    if done.error is not None:
+        return _row(job, "failed", message=done.error)
+    res = dict(done.value)
+    files = res.pop("outputs", None)
+    if res["status"] == "ok":
+        try:
+            _write_outputs(Path(job.output), files)
+        except OSError as exc:
+            return _row(job, "failed", res["seconds"], f"could not write {job.output}: {exc.strerror or one_line(exc)}")
+    return res
 
 
-def _run_in_pool(jobs: list[Job], workers: int, bar) -> list[dict]:
-    ctx = _pool_context()
-    if ctx.get_start_method() == "fork":  # warm the imports once; forked workers inherit them
-        import papermill  # noqa: F401
+def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str, *, scheduler: str | None = None) -> list[dict]:
+    """Run the jobs; one summary row each, in finishing order. This process writes every report.
 
-        exporter()
-    results = []
-    with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-        futures = [pool.submit(_job, j) for j in jobs]
-        for fut in cf.as_completed(futures):
-            results.append(fut.result())
-            bar.update(1)
-    return results
-
-
-def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str) -> list[dict]:
-    """Run the jobs (in ``workers`` processes when there are several); one summary row each, in finishing order."""
+    ``workers`` local processes (one job or ``workers == 1``: in this process), or the Dask
+    cluster at ``scheduler``. A worker that dies fails its own row only. On Ctrl-C or SIGTERM
+    (see :func:`~.executor.interruptible`) the workers and their kernels are stopped and
+    :class:`~.executor.Interrupted` is raised, its ``rows`` holding the finished rows and the
+    others marked ``interrupted``.
+    """
     from tqdm.auto import tqdm
 
+    rows: dict[int, dict] = {}
     bar = tqdm(total=len(jobs), desc=desc, unit="report", disable=not progress, file=sys.stderr)
     try:
-        if workers <= 1 or len(jobs) <= 1:
-            results = []
+        with open_executor(1 if len(jobs) <= 1 and not scheduler else workers, scheduler) as ex:
             for j in jobs:
-                results.append(_job(j))
+                ex.submit(_job, j)
+            for done in ex.completed():
+                rows[done.job.row] = _finish(done)
                 bar.update(1)
-            return results
-        return _run_in_pool(jobs, workers, bar)
+    except KeyboardInterrupt as exc:
+        stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        message = f"stopped by {stop.signame} before it finished"
+        stop.rows = list(rows.values()) + [_row(j, "interrupted", message=message) for j in jobs if j.row not in rows]
+        raise stop from None
     finally:
         bar.close()
+    return list(rows.values())
 
 
 def _summary_frame(rows: list[dict]) -> pd.DataFrame:
@@ -211,25 +352,32 @@ def _summary_frame(rows: list[dict]) -> pd.DataFrame:
 # ----- batch -----------------------------------------------------------------------------------
 @dataclass
 class BatchResult:
-    """The summary of a batch: one row per input row (row, status, output, seconds, message)."""
+    """The summary of a batch: one row per input row (row, status, output, seconds, message).
+
+    ``status`` is ``ok``, ``skipped`` (``resume``: already written for the same parameters),
+    ``invalid`` (refused before any kernel), ``failed`` or ``interrupted``.
+    """
 
     summary: pd.DataFrame
     summary_path: Path | None
 
     @property
     def ok(self) -> bool:
-        return bool((self.summary["status"] == "ok").all())
+        return bool(self.summary["status"].isin(["ok", "skipped"]).all())
 
     @property
     def failed(self) -> pd.DataFrame:
-        return self.summary[self.summary["status"] != "ok"]
+        return self.summary[~self.summary["status"].isin(["ok", "skipped"])]
+
+    def count(self, status: str) -> int:
+        return int((self.summary["status"] == status).sum())
 
 
 _JOBS = whole_rule("jobs", 1, 64)
 
 
 def _batch_jobs(template, run_as: str, rows: list[dict], out_dir: Path, *, name_column: str, common: dict | None,
-                pdf: bool, keep_notebook: bool, on_invalid) -> tuple[list[dict], list[Job]]:
+                pdf: bool, keep_notebook: bool, on_invalid, source: str | None = None) -> tuple[list[dict], list[Job]]:
     """Validate every row and name its output; return (summary rows of the invalid ones, jobs for the rest).
 
     ``run_as`` is what the workers run: the registry key, or the template file's resolved path.
@@ -249,34 +397,74 @@ def _batch_jobs(template, run_as: str, rows: list[dict], out_dir: Path, *, name_
             if on_invalid:
                 on_invalid(i, str(exc))
             continue
-        jobs.append(Job(i, run_as, params, str(out), pdf, keep_notebook))
+        jobs.append(Job(i, run_as, params, str(out), pdf, keep_notebook, report_stamp(template, params), source))
     return invalid, jobs
+
+
+def _already_written(job: Job) -> bool:
+    """``resume``: the job's report exists and carries its stamp (and its PDF and notebook, when asked for)."""
+    out = Path(job.output)
+    if page_stamp(out) != job.stamp:
+        return False
+    return (not job.pdf or out.with_suffix(".pdf").is_file()) and (
+        not job.keep_notebook or out.with_suffix(".ipynb").is_file())
+
+
+def _write_summary(rows: list[dict], path: Path) -> BatchResult:
+    df = _summary_frame(rows)
+    tmp = write_temp(path, df.to_csv(index=False), ".csv")
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BatchResult(summary=df, summary_path=path)
 
 
 def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "name", pdf: bool = False,
               keep_notebook: bool = False, common: dict | None = None, progress: bool = True,
-              summary_path=None, on_invalid=None) -> BatchResult:
-    """Run a template once per CSV row into ``out_dir``, with ``jobs`` worker processes.
+              summary_path=None, on_invalid=None, scheduler: str | None = None, resume: bool = False,
+              lock_wait: float = 3.0, on_wait=None) -> BatchResult:
+    """Run a template once per CSV row into ``out_dir``, with ``jobs`` worker processes (or on a Dask cluster).
 
     Every row is validated first; a bad row is reported (row number, field, reason) through
     ``on_invalid(row, message)`` and skipped while the others are produced. Output names are
     slugs of ``name_column``, made unique, and always inside ``out_dir``. A summary CSV
     (row, status, output, seconds, message) is written to ``summary_path`` (default
     ``out_dir/<template>-summary.csv``). Rows are numbered from 1 (the first data row).
+
+    Before any kernel starts, ``out_dir`` (and the summary's folder) must be writable, and
+    ``out_dir`` is locked for the whole batch: when another run holds it, ``on_wait()`` is
+    called and the lock waited for ``lock_wait`` seconds (``math.inf``: as long as it takes),
+    then a one-line InputError. ``scheduler`` is a Dask scheduler's address (``jobs`` is then
+    the cluster's business); the reports are written here either way. With ``resume`` a row
+    whose report already exists with the same stamp (:func:`report_stamp`) is ``skipped``.
+    On Ctrl-C or SIGTERM the workers and kernels stop, the summary of what was done is
+    written and :class:`~.executor.Interrupted` is raised with ``result`` (a BatchResult).
     """
     workers = _JOBS(jobs)
     out_dir = Path(out_dir)
     label = template_label(template)
     tpath = template_path(template)  # an unknown template is refused before the CSV is read
     run_as = template if template_key(template) else str(tpath)
+    source = tpath.read_text(encoding="utf-8") if scheduler and not template_key(template) else None
     rows = read_batch_rows(template, table, name_column=name_column)
     summary, work = _batch_jobs(template, run_as, rows, out_dir, name_column=name_column, common=common, pdf=pdf,
-                                keep_notebook=keep_notebook, on_invalid=on_invalid)
-    df = _summary_frame(summary + run_jobs(work, workers, progress, desc=label))
+                                keep_notebook=keep_notebook, on_invalid=on_invalid, source=source)
     spath = Path(summary_path) if summary_path else out_dir / f"{label}-summary.csv"
-    tmp = write_temp(spath, df.to_csv(index=False), ".csv")
-    os.replace(tmp, spath)
-    return BatchResult(summary=df, summary_path=spath)
+    writable_folder(out_dir, "--out-dir")
+    writable_folder(spath.parent, "--summary")
+    with interruptible(), folder_lock(out_dir, "--out-dir", wait=lock_wait, on_wait=on_wait):
+        if resume:
+            done = {j.row for j in work if _already_written(j)}
+            summary += [_row(j, "skipped", message="already written from the same parameters", output=j.output)
+                        for j in work if j.row in done]
+            work = [j for j in work if j.row not in done]
+        try:
+            finished = run_jobs(work, workers, progress, desc=label, scheduler=scheduler)
+        except Interrupted as exc:
+            exc.result = _write_summary(summary + (exc.rows or []), spath)
+            raise
+        return _write_summary(summary + finished, spath)
 
 
 # ----- examples --------------------------------------------------------------------------------
@@ -294,10 +482,13 @@ def example_sets() -> list[dict]:
     return sets
 
 
-def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool = True) -> pd.DataFrame:
+def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool = True, scheduler: str | None = None,
+                   lock_wait: float = 3.0, on_wait=None) -> pd.DataFrame:
     """Build every example parameter set as HTML (and PDF) into ``out_dir``; return the summary.
 
-    PDFs need Chromium; without it only the HTML is built (the caller says so).
+    PDFs need Chromium; without it only the HTML is built (the caller says so). The folder is
+    checked and locked as in :func:`run_batch`; on Ctrl-C or SIGTERM :class:`~.executor.Interrupted`
+    is raised with ``result``, the summary of what was done.
     """
     out_dir = Path(out_dir)
     pdf = pdf and chromium_available()
@@ -306,7 +497,18 @@ def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool =
     for i, ex in enumerate(sets, start=1):
         params = validate_parameters(ex["template"], ex["parameters"])
         stem = safe_output_name(ex["output"], i, used, "output")
-        work.append(Job(i, ex["template"], params, str(out_dir / f"{stem}.html"), pdf, False))
-    df = _summary_frame(run_jobs(work, jobs, progress, desc="examples"))
-    df.insert(1, "example", [sets[r - 1]["file"] for r in df["row"]])
-    return df
+        work.append(Job(i, ex["template"], params, str(out_dir / f"{stem}.html"), pdf, False,
+                        report_stamp(ex["template"], params)))
+
+    def frame(rows: list[dict]) -> pd.DataFrame:
+        df = _summary_frame(rows)
+        df.insert(1, "example", [sets[r - 1]["file"] for r in df["row"]])
+        return df
+
+    writable_folder(out_dir, "--out-dir")
+    with interruptible(), folder_lock(out_dir, "--out-dir", wait=lock_wait, on_wait=on_wait):
+        try:
+            return frame(run_jobs(work, jobs, progress, desc="examples", scheduler=scheduler))
+        except Interrupted as exc:
+            exc.result = frame(exc.rows or [])
+            raise

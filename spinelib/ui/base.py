@@ -34,10 +34,24 @@ Errors raised by ``compute`` or ``show`` never reach the person as a traceback: 
 shows a one-line message (``.error`` / ``.message``) and sets ``.result`` to ``None``.
 After every update the Output ends with a short text marker (``rendered: minutes=12``, or
 ``error: ...``) that browser tests can wait for.
+
+How an update reaches the Output: everything an update shows (text, tables, the PNG, the
+marker) is collected as nbformat outputs (:func:`display_output`, :func:`stream_output`) and
+set on the Output in one step (``self.out.outputs = ...``: one comm message from the kernel,
+which replaces the old render at once). Nothing is ``display()``-ed or printed inside a
+``with out:`` block. That block routes each output through the front end, and headless
+runners (stock nbclient, hence papermill, ``jupyter nbconvert --execute``, nbmake, Jupyter
+Book) mimic the front end by sending the Output's new state back to the kernel on the shell
+channel, once per output, while they wait on that channel for the cell's reply.
+jupyter_client sends it synchronously through a shadow of the asyncio socket, which can
+swallow the socket's wake-up for a reply that has just arrived: the run then waits out the
+whole cell timeout (jupyter/nbclient#312). With the outputs set as widget state, the runner
+never writes to the shell channel during a cell.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import time
 from collections.abc import Iterable
@@ -45,7 +59,11 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Image, clear_output, display
+from IPython.core.formatters import DisplayFormatter
+from IPython.display import HTML, Image
+# display and clear_output are no longer called here (see "How an update reaches the Output"); they stay
+# importable from this module for benchmarks/widgets.py, which replaces them while it times the widgets
+from IPython.display import clear_output, display  # noqa: F401
 
 from .. import plots
 from ..errors import InputError
@@ -58,6 +76,8 @@ __all__ = [
     "KeptFigure",
     "one_line",
     "in_kernel",
+    "display_output",
+    "stream_output",
     "fmt_value",
     "available_states",
     "summary_table",
@@ -91,6 +111,34 @@ def in_kernel() -> bool:
         return False
     ip = get_ipython()
     return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _formatter() -> DisplayFormatter:
+    return DisplayFormatter()
+
+
+def display_output(obj) -> dict:
+    """``obj`` as one nbformat ``display_data`` output: the same mime bundle ``display(obj)`` would send
+    (the kernel's display formatter; a plain one outside a kernel).
+
+    >>> display_output(HTML("<b>hi</b>"))["data"]["text/html"]
+    '<b>hi</b>'
+    """
+    from IPython import get_ipython
+
+    fmt = getattr(get_ipython(), "display_formatter", None) or _formatter()
+    data, metadata = fmt.format(obj)
+    return {"output_type": "display_data", "data": data, "metadata": metadata}
+
+
+def stream_output(text: str, name: str = "stdout") -> dict:
+    """A line of printed text as one nbformat ``stream`` output.
+
+    >>> stream_output("rendered: minutes=12")
+    {'output_type': 'stream', 'name': 'stdout', 'text': 'rendered: minutes=12\\n'}
+    """
+    return {"output_type": "stream", "name": name, "text": text if text.endswith("\n") else text + "\n"}
 
 
 def fmt_value(v) -> str:
@@ -147,7 +195,7 @@ class SpineWidget:
     implement :meth:`compute` (pure) and :meth:`show` (drawing). Useful attributes:
 
     - ``ui``: the ipywidgets container (displaying the object displays it);
-    - ``out``: the ``Output`` the callback writes into;
+    - ``out``: the ``Output`` each update's render is set on (``out.outputs``, nbformat outputs);
     - ``result``: the last result (``None`` after an error);
     - ``error``: the last one-line error message or ``None``; ``message`` the last text shown;
     - ``figures``: the matplotlib figures drawn by the last update (already closed);
@@ -169,6 +217,7 @@ class SpineWidget:
         self.updates = 0
         self._names: tuple[str, ...] = ()
         self._held = False
+        self._pending: list[dict] = []  # the outputs of the update under way (see publish)
         self.kept = KeptFigure()
         self.ui = None
 
@@ -240,14 +289,15 @@ class SpineWidget:
         ``runs``: also forget the simulation runs kept for comparisons (simulation widgets)."""
 
     def update(self, change=None):
-        """Read the controls, compute, draw; errors become a one-line message."""
+        """Read the controls, compute, draw; errors become a one-line message.
+
+        What the update shows replaces the Output's old render in one step (:meth:`publish`)."""
         t0 = time.perf_counter()
         values = self.values
         self.figures = []
         self.updates += 1
-        with self.out:
-            if in_kernel():
-                clear_output(wait=True)
+        outer, self._pending = self._pending, []  # an update started from inside another keeps its own list
+        try:
             try:
                 result = self.compute(**values)
                 self.result = result
@@ -258,13 +308,35 @@ class SpineWidget:
                 self.error = one_line(exc)
                 self.message = self.error
                 self.show_error(self.error)
-                print(f"error: {self.error}")
+                self.show_marker(f"error: {self.error}")
             else:
-                print(self.marker_text(values))
+                self.show_marker(self.marker_text(values))
+        finally:
+            self.publish()
+            self._pending = outer
         self.seconds = time.perf_counter() - t0
         return self.result
 
+    def publish(self):
+        """Set what this update showed on the Output, all at once (in a kernel: one comm message)."""
+        pending, self._pending = self._pending, []
+        if in_kernel():
+            self.out.outputs = tuple(pending)
+
     # -- drawing (use inside show) -------------------------------------------------
+    def show_object(self, obj):
+        """Show any displayable object (HTML, an Image, a DataFrame ...) in the Output, after what this
+        update has shown so far. Outside a kernel nothing is shown."""
+        if in_kernel():
+            self._pending.append(display_output(obj))
+
+    def show_marker(self, text: str):
+        """The update's closing text marker: a line of text at the end of the Output (printed outside a kernel)."""
+        if in_kernel():
+            self._pending.append(stream_output(text))
+        else:
+            print(text)
+
     def show_text(self, text: str, *, kind: str = "info"):
         """A short paragraph; ``kind`` is info, ok, warn or stop (colours the box)."""
         colours = {"info": ("#f4f6f8", "#333"), "ok": ("#e8f5e9", "#1b5e20"),
@@ -283,7 +355,7 @@ class SpineWidget:
         the Output; the figure is then closed, so the inline backend does not show it again at cell end."""
         self.figures.append(fig)
         if in_kernel():
-            display(Image(plots.figure_png(fig)))
+            self.show_object(Image(plots.figure_png(fig)))
         plt.close(fig)
 
     def show_kept(self, key, make, redraw):
@@ -299,8 +371,7 @@ class SpineWidget:
 
     def show_html(self, text: str):
         """Display a piece of HTML (already escaped where it holds a person's text)."""
-        if in_kernel():
-            display(HTML(text))
+        self.show_object(HTML(text))
 
     # -- display the object itself ---------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):

@@ -90,11 +90,16 @@ def test_base_displays_as_its_ui():
 # ----------------------------------------------------------------------- one way to draw a figure
 @pytest.fixture()
 def shown(monkeypatch):
-    """What the widgets display, as if in a kernel."""
+    """What the widgets show in their Output, as if in a kernel (the objects, in order)."""
     sent = []
+    real = base.display_output
+
+    def record(obj):
+        sent.append(obj)
+        return real(obj)
+
     monkeypatch.setattr(base, "in_kernel", lambda: True)
-    monkeypatch.setattr(base, "display", sent.append)
-    monkeypatch.setattr(base, "clear_output", lambda *a, **k: None)
+    monkeypatch.setattr(base, "display_output", record)
     return sent
 
 
@@ -162,3 +167,66 @@ def test_every_widget_renders_at_its_defaults(builder):
         assert isinstance(w.ui, ipywidgets.VBox)
         for s in _sliders(w):
             assert s.continuous_update is False, (type(w).__name__, s.description)
+
+
+# ----------------------------------------------------------------------- how an update reaches the Output
+def _never(*args, **kwargs):
+    raise AssertionError("a widget update displayed or cleared through IPython (a 'with out:' capture)")
+
+
+def test_update_sets_the_output_in_one_step(shown, monkeypatch):
+    """SpineWidget.update: in a kernel, the render (text, PNG, table, marker) is set on the Output as nbformat
+    outputs in one assignment, replacing the last render; nothing goes through display() or clear_output()
+    (a capture makes headless runners write to the shell channel mid-cell: jupyter/nbclient#312)."""
+    for name in ("display", "clear_output"):
+        monkeypatch.setattr(base, name, _never)
+        monkeypatch.setattr(f"IPython.display.{name}", _never)
+    w = ui.breathing_pacer()
+    sets = []
+    w.out.observe(lambda change: sets.append(change["new"]), names="outputs")
+    w.minutes.value = 12
+    assert len(sets) == 1
+    outs = w.out.outputs
+    assert [o["output_type"] for o in outs] == ["display_data", "display_data", "display_data", "stream"]
+    assert outs[-1] == {"output_type": "stream", "name": "stdout",
+                        "text": "paced: breaths_per_min=6 ratio=1:2 minutes=12\n"}
+    assert outs[1]["data"]["image/png"].startswith("iVBORw0KGgo")  # base64 of a PNG, as display() sends it
+    assert "text/html" in outs[0]["data"] and "text/html" in outs[2]["data"]
+    w.minutes.value = 0  # an error replaces the render: the message and the marker, no old plot
+    assert len(sets) == 2
+    assert [o["output_type"] for o in w.out.outputs] == ["display_data", "stream"]
+    assert w.out.outputs[-1]["text"] == "error: minutes: must be a number from 1 to 30 (got 0)\n"
+
+
+def test_show_failing_midway_still_publishes_and_marks(shown):
+    """SpineWidget.update: when show() fails after drawing part of the render, what was drawn stays, the
+    one-line error and the error marker follow, in the same single assignment."""
+
+    class Half(_Minutes):
+        def show(self, result):
+            self.show_text("first part")
+            raise KeyError("missing column")
+
+    w = Half()
+    kinds = [o["output_type"] for o in w.out.outputs]
+    assert kinds == ["display_data", "display_data", "stream"]
+    assert w.error == "missing column" and w.out.outputs[-1]["text"] == "error: missing column\n"
+
+
+def test_outside_a_kernel_the_marker_is_printed(capsys):
+    """SpineWidget: outside a kernel nothing is set on the Output and the marker is printed."""
+    w = _Minutes()
+    w.minutes.value = 7
+    assert w.out.outputs == ()
+    assert capsys.readouterr().out.splitlines()[-1] == "rendered: minutes=7 word=a"
+
+
+def test_display_output_and_stream_output():
+    """display_output: the mime bundle display() would send; stream_output: one line of stdout."""
+    from IPython.display import HTML
+
+    out = base.display_output(HTML("<b>x</b>"))
+    assert out == {"output_type": "display_data", "data": {"text/plain": "<IPython.core.display.HTML object>",
+                                                            "text/html": "<b>x</b>"}, "metadata": {}}
+    assert base.stream_output("done") == {"output_type": "stream", "name": "stdout", "text": "done\n"}
+    assert base.stream_output("done\n")["text"] == "done\n"
