@@ -14,7 +14,6 @@ import base64
 import copy
 import fcntl
 import functools
-import html
 import json
 import os
 import re
@@ -28,6 +27,7 @@ import weakref
 from pathlib import Path
 
 from ..atomic import temp_beside
+from ..render import esc
 from .templates import TEMPLATES, ReportError, template_key, template_label
 
 __all__ = ["PAGE_CSS", "CSP", "CHROMIUM", "CHROMIUM_FLAGS", "PRINT_TO_PDF", "exporter", "report_title", "render_html",
@@ -147,7 +147,7 @@ def render_html(nb, title: str = "spinelib report") -> str:
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"generator\" content=\"spinelib reports\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n"
         f"<body>\n<main class=\"report\">\n{body}\n</main>\n</body>\n</html>\n"
     )
     check_self_contained(page)
