@@ -38,27 +38,16 @@ from spinelib.ui import base  # noqa: E402
 TARGET_MS = 250.0
 SIM_TARGET_MS = 50.0
 
-def _kernel_display(obj, *args, **kwargs):
-    """What ``display`` costs in a kernel once the PNG is drawn: a matplotlib figure would be drawn to PNG the
-    way the inline backend does (``bbox_inches='tight'``; no widget sends one); HTML, tables and PNGs are only sent."""
-    from matplotlib.figure import Figure
-
-    if isinstance(obj, Figure):
-        buf = io.BytesIO()
-        obj.savefig(buf, format="png", bbox_inches="tight")
-
-
 def _as_if_in_a_kernel():
-    """Make the widgets take their in-kernel drawing path, with display() emulated (nothing is sent)."""
-    saved = (base.in_kernel, base.display, base.clear_output)
+    """Make the widgets take their in-kernel drawing path: each update draws its PNG and sets the Output's
+    outputs in one step, as in a kernel (no comm is open here, so nothing is sent)."""
+    saved = base.in_kernel
     base.in_kernel = lambda: True
-    base.display = _kernel_display
-    base.clear_output = lambda *a, **k: None
     return saved
 
 
 def _restore(saved):
-    base.in_kernel, base.display, base.clear_output = saved
+    base.in_kernel = saved
 
 
 def _cold(w, *, keep_scenarios: bool = True):

@@ -10,21 +10,29 @@ The package, bottom up:
 - :mod:`.templates`: the registry of shipped templates (:data:`TEMPLATES`), finding a template
   and the parameters it declares; :class:`ReportError`;
 - :mod:`.parameters`: the rules each parameter is checked against before any kernel starts;
-- :mod:`.pages`: the self-contained HTML page and the PDF printed by Chromium;
+- :mod:`.batch_input`: the rows and cells of a batch CSV, and output names;
+- :mod:`.pages`: the self-contained HTML page and the PDF printed by Chromium (:class:`PdfPrinter`:
+  one browser for many PDFs);
 - :mod:`.nbrun`: running a notebook headless in a fresh kernel (local-socket kernels);
-- :mod:`.runner`: one report, a batch over a CSV, the shipped examples (atomic writes, a job pool);
+- :mod:`.warm`: warm kernels, reset to a clean namespace before each report (:class:`ReportSession`);
+- :mod:`.executor`: local worker processes or a Dask cluster; Ctrl-C and SIGTERM as :class:`Interrupted`;
+- :mod:`.runner`: one report, a batch over a CSV, the shipped examples (atomic writes, warm
+  kernels per worker, a folder lock, ``resume``, a summary even when interrupted);
 - :mod:`.blocks`: the tables, figures and call-outs the templates show (``from spinelib.reports
   import blocks as rf``; loads matplotlib, so it is not imported here);
-- :mod:`.cli`: the ``spinelib`` command line (``report``, ``batch``, ``examples``).
+- :mod:`.cli`: the ``spinelib`` command line (``report``, ``batch``, ``examples``, ``validate``).
 
 Nothing here is medical advice.
 """
 from __future__ import annotations
 
-from .pages import CHROMIUM, CSP, PAGE_CSS, check_self_contained, chromium_available, html_to_pdf, render_html
+from .executor import Interrupted, open_executor
+from .pages import CHROMIUM, CSP, PAGE_CSS, PdfPrinter, check_self_contained, chromium_available, html_to_pdf, render_html
 from .parameters import RULES, describe_parameters, load_parameter_file, validate_parameters
 from .batch_input import read_batch_rows, safe_output_name
-from .runner import BatchResult, ReportResult, build_examples, example_sets, execute_template, run_batch, run_report
+from .runner import (STEP_COLUMNS, BatchResult, ReportResult, build_examples, example_sets, execute_template, run_batch,
+                     run_report)
+from .warm import ReportSession
 from .templates import TEMPLATES, ReportError, TemplateInfo, template_path, template_parameters
 
 __all__ = [
@@ -53,4 +61,9 @@ __all__ = [
     "safe_output_name",
     "example_sets",
     "build_examples",
+    "STEP_COLUMNS",
+    "Interrupted",
+    "open_executor",
+    "PdfPrinter",
+    "ReportSession",
 ]

@@ -184,6 +184,9 @@ def execute_notebook(nb, cwd=None, timeout: float = 300, allow_errors: bool = Fa
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(Path(nb), as_version=4)
     with kernel_scope(), tempfile.TemporaryDirectory(prefix="spinelib-nb-") as tmp:
+        # outputs that arrive after a cell's reply are waited for as long as the cell itself, and a
+        # wait that runs out is an error rather than a silently shortened notebook
         polling_client_class()(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
+                               iopub_timeout=timeout, raise_on_iopub_timeout=True,
                                resources={"metadata": {"path": str(cwd or tmp)}}).execute()
     return nb

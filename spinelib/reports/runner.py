@@ -47,15 +47,16 @@ from ..atomic import folder_lock, writable_folder, write_temp
 from ..errors import InputError
 from ..resources import examples_dir
 from .batch_input import read_batch_rows, safe_output_name
-from .executor import Done, Interrupted, interruptible, one_line, open_executor
+from .executor import Done, Interrupted, interruptible, on_worker_exit, one_line, open_executor
 from .nbrun import ipc_kernel_manager_class, kernel_scope
 from .pages import chromium_available, html_to_pdf, render_html, report_title
-from .parameters import validate_parameters, whole_rule
+from .parameters import safe_yaml, validate_parameters, whole_rule
 from .templates import ReportError, template_key, template_label, template_path
+from .warm import ReportSession
 
 __all__ = ["ReportResult", "BatchResult", "Job", "SUMMARY_COLUMNS", "STAMP_META", "execute_template", "report_title",
            "report_stamp", "page_stamp", "render_report", "run_report", "run_jobs", "run_batch", "example_sets",
-           "build_examples", "Interrupted"]
+           "build_examples", "close_session", "STEP_COLUMNS", "Interrupted"]
 
 
 @dataclass
@@ -198,21 +199,36 @@ def _pdf_bytes(page: str) -> bytes:
 
 
 def render_report(template, params: dict, *, pdf: bool = False, keep_notebook: bool = False, timeout: int = 600,
-                  stamp: str = "", source: str | None = None) -> dict[str, bytes]:
+                  stamp: str = "", source: str | None = None, session: ReportSession | None = None,
+                  seconds: dict | None = None) -> dict[str, bytes]:
     """Execute and render one report in memory: ``{".html": bytes, ".ipynb": ..., ".pdf": ...}``.
 
     Nothing is written where the command runs (a worker returns these bytes and the calling
     process writes them with :func:`_write_outputs`). ``params`` must be validated already.
+    With ``session`` (a :class:`~.warm.ReportSession`) the notebook runs on its warm kernel and
+    the PDF is printed by its one Chromium; without, a new kernel and a new Chromium (the bytes
+    are the same). ``seconds``, when given, receives the time of each step: ``start`` (of a warm
+    kernel), ``reset``, ``execute``, ``export`` (the HTML page), ``pdf``.
     """
-    nb = execute_template(template, params, timeout=timeout, source=source)
+    t0 = time.perf_counter()
+    if session is not None:
+        nb = session.execute(template, params, timeout=timeout, source=source)
+        steps = {k: session.kernel.seconds.get(k, 0.0) for k in ("start", "reset", "execute")}
+    else:
+        nb = execute_template(template, params, timeout=timeout, source=source)
+        steps = {"start": 0.0, "reset": 0.0, "execute": time.perf_counter() - t0}
+    t1 = time.perf_counter()
     page = _stamped(render_html(nb, title=report_title(template, params)), stamp)
     files = {".html": page.encode("utf-8")}
     if keep_notebook:
         import nbformat
 
         files[".ipynb"] = nbformat.writes(nb).encode("utf-8")
+    t2 = time.perf_counter()
     if pdf:
-        files[".pdf"] = _pdf_bytes(page)
+        files[".pdf"] = session.pdf_of(page) if session is not None else _pdf_bytes(page)
+    if seconds is not None:
+        seconds.update(steps, export=t2 - t1, pdf=time.perf_counter() - t2 if pdf else 0.0)
     return files
 
 
@@ -275,29 +291,59 @@ class Job(NamedTuple):
 
 
 SUMMARY_COLUMNS = ["row", "status", "output", "seconds", "message"]
+STEP_COLUMNS = ["validate", "start", "reset", "execute", "export", "pdf", "write"]
 
 
 def _row(job: Job, status: str, seconds: float = 0.0, message: str = "", output: str = "") -> dict:
     return {"row": job.row, "status": status, "output": output, "seconds": round(seconds, 2), "message": message}
 
 
-def _job(job: Job) -> dict:
+def _job(job: Job, session: ReportSession | None = None) -> dict:
     """The work of one report, run by a worker: execute and render in memory; never raises an Exception.
 
-    Returns its summary row (row, status, output, seconds, message) and ``outputs``, the files'
-    bytes ({suffix: bytes}) for the calling process to write. This is the one function a
-    worker runs per report.
+    Returns its summary row (row, status, output, seconds, message), ``outputs``, the files'
+    bytes ({suffix: bytes}) for the calling process to write, and ``steps``, the seconds of each
+    step (see :func:`render_report`). This is the function a worker runs per report: with a new
+    kernel for each (on a Dask cluster), or through :func:`_warm_job`.
     """
     t0 = time.perf_counter()
+    steps: dict = {}
     try:
         files = render_report(job.template, job.params, pdf=job.pdf, keep_notebook=job.keep_notebook,
-                              stamp=job.stamp, source=job.source)
-        return {**_row(job, "ok", time.perf_counter() - t0, output=job.output), "outputs": files}
+                              stamp=job.stamp, source=job.source, session=session, seconds=steps)
+        return {**_row(job, "ok", time.perf_counter() - t0, output=job.output), "outputs": files, "steps": steps}
     except (InputError, ReportError) as exc:
         msg = str(exc)
     except Exception as exc:  # a report must not take the batch down with it
         msg = one_line(exc)
     return _row(job, "failed", time.perf_counter() - t0, msg)
+
+
+# one ReportSession per process that runs reports: a worker process keeps it until it ends; in the
+# calling process (one job at a time, no workers) run_jobs closes it when the batch is over
+_SESSION: dict = {"session": None, "hooked": False}
+
+
+def _process_session() -> ReportSession:
+    if _SESSION["session"] is None:
+        _SESSION["session"] = ReportSession()
+        if not _SESSION["hooked"]:
+            on_worker_exit(close_session)
+            _SESSION["hooked"] = True
+    return _SESSION["session"]
+
+
+def close_session() -> None:
+    """Stop this process's warm kernel and Chromium, if a batch left them running (safe to call twice)."""
+    session, _SESSION["session"] = _SESSION["session"], None
+    if session is not None:
+        session.close()
+
+
+def _warm_job(job: Job) -> dict:
+    """:func:`_job` on this process's :class:`~.warm.ReportSession`: a kept kernel, reset to a clean
+    namespace before each report, and one Chromium for all its PDFs."""
+    return _job(job, _process_session())
 
 
 def _finish(done: Done) -> dict:
@@ -308,30 +354,38 @@ def _finish(done: Done) -> dict:
     res = dict(done.value)
     files = res.pop("outputs", None)
     if res["status"] == "ok":
+        t0 = time.perf_counter()
         try:
             _write_outputs(Path(job.output), files)
         except OSError as exc:
             return _row(job, "failed", res["seconds"], f"could not write {job.output}: {exc.strerror or one_line(exc)}")
+        res["steps"] = {**res.get("steps", {}), "write": time.perf_counter() - t0}
     return res
 
 
-def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str, *, scheduler: str | None = None) -> list[dict]:
+def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str, *, scheduler: str | None = None,
+             warm: bool = True) -> list[dict]:
     """Run the jobs; one summary row each, in finishing order. This process writes every report.
 
     ``workers`` local processes (one job or ``workers == 1``: in this process), or the Dask
-    cluster at ``scheduler``. A worker that dies fails its own row only. On Ctrl-C or SIGTERM
-    (see :func:`~.executor.interruptible`) the workers and their kernels are stopped and
-    :class:`~.executor.Interrupted` is raised, its ``rows`` holding the finished rows and the
-    others marked ``interrupted``.
+    cluster at ``scheduler``. Locally, with ``warm``, each process keeps one warm kernel and one
+    Chromium for all its reports (:func:`_warm_job`); on a cluster every report starts its own
+    kernel (the cluster's processes are not this command's to keep kernels in). A worker that
+    dies fails its own row only. On Ctrl-C or SIGTERM (see :func:`~.executor.interruptible`) the
+    workers and their kernels are stopped and :class:`~.executor.Interrupted` is raised, its
+    ``rows`` holding the finished rows and the others marked ``interrupted``. Each ok row also
+    holds ``steps``, the seconds of each step of its report.
     """
     from tqdm.auto import tqdm
 
     rows: dict[int, dict] = {}
+    n = 1 if len(jobs) <= 1 and not scheduler else workers
+    fn = _warm_job if warm and not scheduler else _job
     bar = tqdm(total=len(jobs), desc=desc, unit="report", disable=not progress, file=sys.stderr)
     try:
-        with open_executor(1 if len(jobs) <= 1 and not scheduler else workers, scheduler) as ex:
+        with open_executor(n, scheduler) as ex:
             for j in jobs:
-                ex.submit(_job, j)
+                ex.submit(fn, j)
             for done in ex.completed():
                 rows[done.job.row] = _finish(done)
                 bar.update(1)
@@ -342,6 +396,8 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str, *, schedu
         raise stop from None
     finally:
         bar.close()
+        if n == 1 and not scheduler:  # the jobs ran here: no kernel or browser outlives the batch
+            close_session()
     return list(rows.values())
 
 
@@ -355,11 +411,16 @@ class BatchResult:
     """The summary of a batch: one row per input row (row, status, output, seconds, message).
 
     ``status`` is ``ok``, ``skipped`` (``resume``: already written for the same parameters),
-    ``invalid`` (refused before any kernel), ``failed`` or ``interrupted``.
+    ``invalid`` (refused before any kernel), ``failed`` or ``interrupted``. ``timings`` has one
+    row per report written, the seconds of each step (:data:`STEP_COLUMNS`): ``validate`` (in
+    this process, before any kernel), ``start`` (a warm kernel's start, in the report that
+    needed it), ``reset`` (the warm kernel back to its clean state), ``execute``, ``export``
+    (the HTML page), ``pdf`` and ``write`` (the files, atomically, in this process).
     """
 
     summary: pd.DataFrame
     summary_path: Path | None
+    timings: pd.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
@@ -377,15 +438,18 @@ _JOBS = whole_rule("jobs", 1, 64)
 
 
 def _batch_jobs(template, run_as: str, rows: list[dict], out_dir: Path, *, name_column: str, common: dict | None,
-                pdf: bool, keep_notebook: bool, on_invalid, source: str | None = None) -> tuple[list[dict], list[Job]]:
+                pdf: bool, keep_notebook: bool, on_invalid, source: str | None = None,
+                seconds: dict | None = None) -> tuple[list[dict], list[Job]]:
     """Validate every row and name its output; return (summary rows of the invalid ones, jobs for the rest).
 
     ``run_as`` is what the workers run: the registry key, or the template file's resolved path.
+    ``seconds``, when given, receives each valid row's validation time.
     """
     root = out_dir.resolve()
     used: set = set()
     invalid, jobs = [], []
     for i, rec in enumerate(rows, start=1):
+        t0 = time.perf_counter()
         try:
             params = validate_parameters(template, {**(common or {}), **rec["params"]})
             stem = safe_output_name(rec["name"], i, used, name_column)
@@ -398,6 +462,8 @@ def _batch_jobs(template, run_as: str, rows: list[dict], out_dir: Path, *, name_
                 on_invalid(i, str(exc))
             continue
         jobs.append(Job(i, run_as, params, str(out), pdf, keep_notebook, report_stamp(template, params), source))
+        if seconds is not None:
+            seconds[i] = time.perf_counter() - t0
     return invalid, jobs
 
 
@@ -410,20 +476,27 @@ def _already_written(job: Job) -> bool:
         not job.keep_notebook or out.with_suffix(".ipynb").is_file())
 
 
-def _write_summary(rows: list[dict], path: Path) -> BatchResult:
+def _timings(rows: list[dict], validate: dict[int, float]) -> pd.DataFrame:
+    """One row per report written: the seconds of each step (validation measured in this process)."""
+    recs = [{"row": r["row"], **{k: 0.0 for k in STEP_COLUMNS}, **r["steps"], "validate": validate.get(r["row"], 0.0)}
+            for r in rows if r.get("steps") and r["status"] == "ok"]
+    return pd.DataFrame(recs, columns=["row", *STEP_COLUMNS]).sort_values("row").reset_index(drop=True)
+
+
+def _write_summary(rows: list[dict], path: Path, validate: dict[int, float] | None = None) -> BatchResult:
     df = _summary_frame(rows)
     tmp = write_temp(path, df.to_csv(index=False), ".csv")
     try:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return BatchResult(summary=df, summary_path=path)
+    return BatchResult(summary=df, summary_path=path, timings=_timings(rows, validate or {}))
 
 
 def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "name", pdf: bool = False,
               keep_notebook: bool = False, common: dict | None = None, progress: bool = True,
               summary_path=None, on_invalid=None, scheduler: str | None = None, resume: bool = False,
-              lock_wait: float = 3.0, on_wait=None) -> BatchResult:
+              lock_wait: float = 3.0, on_wait=None, warm: bool = True) -> BatchResult:
     """Run a template once per CSV row into ``out_dir``, with ``jobs`` worker processes (or on a Dask cluster).
 
     Every row is validated first; a bad row is reported (row number, field, reason) through
@@ -440,6 +513,10 @@ def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "na
     whose report already exists with the same stamp (:func:`report_stamp`) is ``skipped``.
     On Ctrl-C or SIGTERM the workers and kernels stop, the summary of what was done is
     written and :class:`~.executor.Interrupted` is raised with ``result`` (a BatchResult).
+
+    Locally each worker keeps one warm kernel, reset to a clean namespace before every report,
+    and one Chromium for all its PDFs (:mod:`.warm`); ``warm=False`` starts a new kernel (and
+    browser) for every report instead. The pages are the same either way.
     """
     workers = _JOBS(jobs)
     out_dir = Path(out_dir)
@@ -448,8 +525,9 @@ def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "na
     run_as = template if template_key(template) else str(tpath)
     source = tpath.read_text(encoding="utf-8") if scheduler and not template_key(template) else None
     rows = read_batch_rows(template, table, name_column=name_column)
+    validate: dict[int, float] = {}
     summary, work = _batch_jobs(template, run_as, rows, out_dir, name_column=name_column, common=common, pdf=pdf,
-                                keep_notebook=keep_notebook, on_invalid=on_invalid, source=source)
+                                keep_notebook=keep_notebook, on_invalid=on_invalid, source=source, seconds=validate)
     spath = Path(summary_path) if summary_path else out_dir / f"{label}-summary.csv"
     writable_folder(out_dir, "--out-dir")
     writable_folder(spath.parent, "--summary")
@@ -460,21 +538,22 @@ def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "na
                         for j in work if j.row in done]
             work = [j for j in work if j.row not in done]
         try:
-            finished = run_jobs(work, workers, progress, desc=label, scheduler=scheduler)
+            finished = run_jobs(work, workers, progress, desc=label, scheduler=scheduler, warm=warm)
         except Interrupted as exc:
-            exc.result = _write_summary(summary + (exc.rows or []), spath)
+            exc.result = _write_summary(summary + (exc.rows or []), spath, validate)
             raise
-        return _write_summary(summary + finished, spath)
+        return _write_summary(summary + finished, spath, validate)
 
 
 # ----- examples --------------------------------------------------------------------------------
 def example_sets() -> list[dict]:
-    """The example parameter sets in ``data/examples/*.yaml``: template, parameters, output stem."""
-    import yaml
+    """The example parameter sets in ``data/examples/*.yaml``: template, parameters, output stem.
 
+    Read with :func:`~.parameters.safe_yaml`, the limits of every other parameter file.
+    """
     sets = []
     for p in sorted(examples_dir().glob("*.yaml")):
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = safe_yaml(p.read_text(encoding="utf-8"), f"example {p.name}")
         if not isinstance(data, dict) or "template" not in data:
             raise InputError(f"example {p.name}", "a mapping with template and parameters")
         sets.append({"file": p.name, "template": data["template"], "parameters": data.get("parameters") or {},
@@ -483,7 +562,7 @@ def example_sets() -> list[dict]:
 
 
 def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool = True, scheduler: str | None = None,
-                   lock_wait: float = 3.0, on_wait=None) -> pd.DataFrame:
+                   lock_wait: float = 3.0, on_wait=None, warm: bool = True) -> pd.DataFrame:
     """Build every example parameter set as HTML (and PDF) into ``out_dir``; return the summary.
 
     PDFs need Chromium; without it only the HTML is built (the caller says so). The folder is
@@ -508,7 +587,7 @@ def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool =
     writable_folder(out_dir, "--out-dir")
     with interruptible(), folder_lock(out_dir, "--out-dir", wait=lock_wait, on_wait=on_wait):
         try:
-            return frame(run_jobs(work, jobs, progress, desc="examples", scheduler=scheduler))
+            return frame(run_jobs(work, jobs, progress, desc="examples", scheduler=scheduler, warm=warm))
         except Interrupted as exc:
             exc.result = frame(exc.rows or [])
             raise

@@ -259,6 +259,33 @@ def _register_engine() -> str:
     return ENGINE_NAME
 
 
+def _drop_pending_tasks() -> None:
+    """Cancel what an interrupted run left pending on this thread's event loop (a cell's execution).
+
+    Otherwise the next turn of the loop (the kernel's shutdown) resumes it against a dead kernel,
+    and asyncio prints its DeadKernelError as "Task exception was never retrieved".
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    try:
+        asyncio.get_running_loop()
+        return  # called from inside a running loop: not ours to drive
+    except RuntimeError:
+        pass
+    loop = ensure_event_loop()
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    if not tasks:
+        return
+    for t in tasks:
+        t.cancel()
+    try:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    except BaseException:  # a second interruption while cancelling: the kernel is killed anyway
+        pass
+
+
 def _one_line(text) -> str:
     return " ".join(str(text).split())
 
@@ -333,6 +360,8 @@ class WarmKernel:
         if km is None:
             return
         from jupyter_core.utils import run_sync
+
+        _drop_pending_tasks()
 
         proc = getattr(getattr(km, "provisioner", None), "process", None)
         ip = str(getattr(km, "ip", ""))
@@ -411,9 +440,11 @@ class WarmKernel:
             self.seconds["start"] = time.perf_counter() - t0
         if self._clean:
             return
+        t0 = time.perf_counter()
         try:
             self._silent(f"__import__('spinelib.reports.warm', fromlist=['_']).reset_kernel_state({_cwd()!r})", 60)
             self._clean = True
+            self.seconds["reset"] = time.perf_counter() - t0
         except (RuntimeError, TimeoutError):
             t0 = time.perf_counter()
             self.restart()  # a new kernel is clean by definition
@@ -441,9 +472,9 @@ class WarmKernel:
             notebook = str(template_path(template))
         engine = _register_engine()
         ok = False
-        self.seconds = {"start": 0.0}
+        self.seconds = {"start": 0.0, "reset": 0.0}
         quiet = _QUIET.set(True)
-        t0 = t1 = time.perf_counter()
+        t1 = time.perf_counter()
         try:
             self.ready()
             t1 = time.perf_counter()
@@ -468,8 +499,7 @@ class WarmKernel:
             _QUIET.reset(quiet)
             if not ok:  # whatever happened (an interruption too), this kernel is not reused
                 self.shutdown()
-            start = self.seconds["start"]
-            self.seconds.update(reset=t1 - t0 - start, execute=time.perf_counter() - t1)
+            self.seconds["execute"] = time.perf_counter() - t1
         return nb
 
 

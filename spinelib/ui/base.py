@@ -60,10 +60,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.formatters import DisplayFormatter
-
-# display and clear_output are no longer called here (see "How an update reaches the Output"); they stay
-# importable from this module for benchmarks/widgets.py, which replaces them while it times the widgets
-from IPython.display import HTML, Image, clear_output, display  # noqa: F401
+from IPython.display import HTML, Image
 
 from .. import plots
 from ..errors import InputError

@@ -179,7 +179,7 @@ def test_update_sets_the_output_in_one_step(shown, monkeypatch):
     outputs in one assignment, replacing the last render; nothing goes through display() or clear_output()
     (a capture makes headless runners write to the shell channel mid-cell: jupyter/nbclient#312)."""
     for name in ("display", "clear_output"):
-        monkeypatch.setattr(base, name, _never)
+        monkeypatch.setattr(base, name, _never, raising=False)
         monkeypatch.setattr(f"IPython.display.{name}", _never)
     w = ui.breathing_pacer()
     sets = []
