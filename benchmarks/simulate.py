@@ -12,7 +12,10 @@ Prints, with the targets of issue 3:
   the peak of Python-tracked allocations in this process (``tracemalloc``, numpy included);
 * the time for one person x 84 days (what a slider pays): the median of many calls;
 * the speed of the vectorized model against the plain-Python reference on the same draws
-  (5,000 people x 84 days), and the throughput ratio at 100,000 x 365.
+  (5,000 people x 84 days), and the throughput ratio at 100,000 x 365;
+* the same 100,000 x 365 against a plain numpy loop of similar per-day work (:func:`plain_numpy`:
+  the model's equations written the obvious way, with temporaries, no chunks, no threads),
+  measured in this run (issue 9: at most 2x).
 
 The machine is shared, so the load average is printed next to the figures.
 """
@@ -38,7 +41,7 @@ from spinelib import sim  # noqa: E402
 from spinelib.sim import Params, run_reference  # noqa: E402
 
 BIG_PEOPLE, BIG_DAYS = 100_000, 365
-TARGETS = {"big_s": 1.5, "slider_ms": 5.0, "ratio": 20.0, "peak_mb": 2048.0}
+TARGETS = {"big_s": 1.5, "slider_ms": 5.0, "ratio": 20.0, "peak_mb": 2048.0, "plain_ratio": 2.0}
 
 CHILD = f"""
 import resource, sys, time
@@ -51,6 +54,7 @@ print(time.perf_counter() - t)
 
 
 CPU = []  # CPU seconds (all threads of this process) of each default big run
+SLIDER_CPU = []  # CPU seconds of each one-person run (steadier than wall time on a shared machine)
 
 
 def big_run(repeats: int, threads: int | None = None) -> list[float]:
@@ -70,6 +74,64 @@ def big_run(repeats: int, threads: int | None = None) -> list[float]:
         if threads is None:
             CPU.append(time.process_time() - c)
     return out
+
+
+def plain_numpy(people: int = BIG_PEOPLE, days: int = BIG_DAYS, seed: int = 0) -> float:
+    """Seconds for a plain numpy day loop doing the model's kind of work (the yardstick of issue 9).
+
+    The daily equations of docs/model.md written the obvious way: whole-array expressions that
+    allocate their temporaries, float64, one thread, the cohort mean of each state kept per day.
+    Per person-day it does about as many element-wise operations (and ``exp`` calls) as the model.
+    """
+    rng = np.random.default_rng(seed)
+    n = people
+    p0 = rng.normal(55, 18, n).clip(20, 95)
+    mu, c, s0, k0 = rng.normal(1, 1, n), rng.uniform(0.01, 0.1, n), rng.uniform(0.2, 0.8, n), rng.lognormal(0.7, 0.3, n)
+    logh0, resp, amp, budget = np.log(rng.lognormal(-3.6, 0.6, n)), rng.gamma(2, 0.5, n), rng.lognormal(1.8, 0.8, n), \
+        rng.exponential(1, n)
+    H = F = G = X = Q = E = eps = lam_sum = np.zeros(n)
+    S, A, C, pain, slow = s0.copy(), np.full(n, 20.0), np.full(n, 20.0), p0.copy(), p0.copy()
+    flare, dropped = np.zeros(n, bool), np.zeros(n, bool)
+    means = np.empty((days, 15))
+    t0 = time.perf_counter()
+    saved = np.seterr(divide="ignore", invalid="ignore")  # both branches of np.where are computed
+    for t in range(days):
+        u = rng.random(n)
+        lam = 0.003 * np.exp(pain / 100 + flare + 1.5 * np.maximum(0, 1 - (p0 - slow) / (0.3 * p0)))
+        lam_sum = lam_sum + lam
+        dropped = dropped | (lam_sum >= budget)
+        prob = (1 - dropped) / (1 + np.exp(-(mu + 1.5 * H - pain / 100 - flare)))
+        done = u < prob
+        u = np.where(done, u / prob, (u - prob) / (1 - prob))
+        H = np.where(done, H + c * (1 - H), H * 0.985)
+        X = X * 0.99 + done * 0.05 * (1 - X)
+        Q = Q * 0.998 + done * 0.03 * (1 - Q)
+        E = E * 0.95 + done * 0.03 * (1 - E)
+        load = 20 + done * 12.0
+        A = A + 0.13 * (load - A)
+        C = C + 0.035 * (load - C)
+        R = np.maximum(0.5 * k0, k0 + F - 2 * G)
+        over = done * np.maximum(0, 1 - R / 1.5)
+        stim = done * 0.08 * np.minimum(1.5 / R, 1) / (1 + over) * (1 - 0.5 * S)
+        F = F * 0.976 + stim
+        G = G * 0.905 + 2 * stim + over
+        S = S + (s0 - S) / 28 - 0.008 * done * S
+        h = np.minimum(1, np.exp(logh0 + 2 * np.maximum(0, A / C - 1.3) + over + 0.5 * (S - s0)) * (1 - 0.3 * X))
+        thr = np.where(flare, 0.75, h)
+        below = u < thr
+        v = np.where(below, u / thr, (u - thr) / (1 - thr))
+        onset = below & ~flare
+        flare = onset | (~below & flare)
+        S = S + 0.1 * onset * (1 - S)
+        eps = 0.87 * eps + 0.85 * (v - 0.5)
+        benefit = resp * (0.3 * F / (F + 0.5) + 0.25 * Q) + 0.2 * E + 0.4 * (s0 - S)
+        pain = np.clip(p0 * np.maximum(0, 0.8 - benefit) + 25 * flare + amp * eps, 0, 100)
+        slow = slow + 0.07 * (pain - slow)
+        for k, x in enumerate((H, X, Q, E, A, C, F, G, S, pain, flare, done, dropped, A / C, stim)):
+            means[t, k] = x.mean()
+    seconds = time.perf_counter() - t0
+    np.seterr(**saved)
+    return seconds
 
 
 def peak_memory_subprocess() -> tuple[float, float]:
@@ -94,9 +156,11 @@ def slider(calls: int) -> list[float]:
     sim.simulate("gentle_daily", people=1, days=84, seed=0)  # warm the plan cache
     out = []
     for k in range(calls):
+        c = time.process_time()
         t = time.perf_counter()
         sim.simulate("gentle_daily", people=1, days=84, seed=k)
         out.append(time.perf_counter() - t)
+        SLIDER_CPU.append(time.process_time() - c)
     return out
 
 
@@ -145,6 +209,8 @@ def main(argv=None) -> int:
     sl = slider(calls)
     sl_vec = slider_vector(max(20, calls // 5))
     vec_s, ref_s = against_reference(ref_people)
+    plain = [plain_numpy(seed=k) for k in range(max(1, repeats // 2))]
+    plain_s = statistics.median(plain)
     ratio = ref_s / vec_s
     pd_rate = BIG_PEOPLE * BIG_DAYS / med
 
@@ -166,12 +232,16 @@ def main(argv=None) -> int:
           f"{mark(rss_mb < TARGETS['peak_mb'])}")
     print(f"1 person x 84 days: median {statistics.median(sl) * 1e3:.2f} ms over {calls} calls "
           f"(p90 {np.percentile(sl, 90) * 1e3:.2f} ms)   target <= {TARGETS['slider_ms']} ms: "
-          f"{mark(statistics.median(sl) * 1e3 <= TARGETS['slider_ms'])}")
+          f"{mark(statistics.median(sl) * 1e3 <= TARGETS['slider_ms'])}; CPU time median "
+          f"{statistics.median(SLIDER_CPU) * 1e3:.2f} ms")
     print(f"  (up to {sim.SCALAR_PEOPLE} people simulate() runs the plain-Python loop, the same equations; "
           f"the vectorized engine alone takes {statistics.median(sl_vec) * 1e3:.1f} ms for one person)")
     print(f"vectorized vs plain-Python reference, {ref_people:,} people x 84 days, same draws: "
           f"{vec_s * 1e3:.1f} ms vs {ref_s:.2f} s = {ratio:.0f}x   target >= {TARGETS['ratio']:.0f}x: "
           f"{mark(ratio >= TARGETS['ratio'])}")
+    print(f"against a plain numpy loop of similar per-day work (100,000 x 365, float64, one thread, temporaries): "
+          f"{plain_s:.2f} s; simulate / plain = {med / plain_s:.2f}x   target <= {TARGETS['plain_ratio']:.0f}x: "
+          f"{mark(med / plain_s <= TARGETS['plain_ratio'])}")
     ref_rate = ref_people * 84 / ref_s
     print(f"  throughput: reference {ref_rate / 1e3:.0f} k person-days/s; vectorized at 100,000 x 365 "
           f"{pd_rate / 1e6:.1f} M/s = {pd_rate / ref_rate:.0f}x")

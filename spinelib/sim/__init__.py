@@ -10,7 +10,8 @@ Modules, from the bottom up (each imports only those above it, plus ``spinelib.e
 * :mod:`~spinelib.sim.scenarios`: the named scenarios;
 * :mod:`~spinelib.sim.scalar`: the plain-Python reference, one person at a time;
 * :mod:`~spinelib.sim.engine`: the vectorized model and :func:`simulate`;
-* :mod:`~spinelib.sim.calibration`: the calibration targets and report.
+* :mod:`~spinelib.sim.calibration`: the calibration targets and report;
+* :mod:`~spinelib.sim.validation`: published figures the model was not fitted to, and its verdicts.
 
 Every equation and parameter is listed in ``docs/model.md``. Nothing here is medical advice.
 """
@@ -24,7 +25,10 @@ from .results import (OUTCOME_LABELS, OUTCOMES, STATES, Outcome, SimulationResul
 from .scalar import run_person, run_reference
 from .engine import (CHUNK, MAX_FULL_PERSON_DAYS, MAX_PEOPLE, PERCENTILE_PEOPLE, PERSON_FIELDS, SCALAR_PEOPLE, Draws,
                      draw_people, generators, make_draws, run_model, simulate)
-from .calibration import G9_COURSE, TARGETS, calibration_report, habit_t95, run_lengths
+from .calibration import (G9_COURSE, PATHWAYS, TARGETS, calibration_report, course_figures, effect_figures,
+                          flare_figures, habit_t95, pathway_shares, programme_figures, run_lengths, stopped_programme)
+from .validation import (MODEL_RUNS, VERDICTS, calibration_overlap, load_validation, validation_markdown,
+                         validation_table, verdict, verdict_counts)
 # last: the function scenarios() takes the package attribute over from the module of the same name
 from .scenarios import SCENARIOS, Scenario, get_scenario, scenario_plan, scenario_table, scenarios
 
@@ -37,4 +41,6 @@ __all__ = [
     "ewma_rate", "daily_decay", "habit_curve", "habit_rate", "habit_step", "days_to_95", "habit_t95", "run_lengths",
     "ci95", "compare_people", "OUTCOMES", "Outcome", "OUTCOME_LABELS", "final_mean", "band_frame", "MAX_PEOPLE",
     "MAX_DAYS", "CHUNK", "PERCENTILE_PEOPLE", "MAX_FULL_PERSON_DAYS", "SCALAR_PEOPLE",
+    "validation_table", "load_validation", "verdict", "VERDICTS", "MODEL_RUNS", "calibration_overlap",
+    "validation_markdown", "verdict_counts",
 ]

@@ -26,10 +26,11 @@ import pandas as pd
 from ..errors import InputError, number
 from .params import Params
 
-__all__ = ["ACWR_BAND", "LN20", "daily_decay", "ewma_rate", "acwr", "acwr_multiplier", "habit_rate", "days_to_95",
+__all__ = ["ACWR_BAND", "LN20", "RELIEF_DAYS", "daily_decay", "ewma_rate", "acwr", "acwr_multiplier", "habit_rate", "days_to_95",
            "habit_step", "habit_curve"]
 
 ACWR_BAND = (0.8, 1.3)  # the "sweet spot" of Gabbett 2016 (I4-8); athletes, and contested (I4-13)
+RELIEF_DAYS = 14  # span of the slow pain average a person judges their relief by (drop-out, step 1)
 LN20 = math.log(20.0)  # 95% of the plateau is reached when exp(-c n) = 1/20
 
 # the simulator's defaults: the same averaging spans and habit decay as the model

@@ -35,14 +35,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ..errors import InputError, Shown, kind, whole_number
-from .curves import daily_decay, ewma_rate, habit_rate, habit_step
+from .curves import RELIEF_DAYS, daily_decay, ewma_rate, habit_rate, habit_step
 from .params import Params
 from .plan import check_days, day_constants, plan_arrays
 from .results import STATE_INDEX, STATES, SimulationResult
-from .scalar import run_reference
+from .scalar import logit_or_inf, run_reference
 from .scenarios import SCENARIOS, get_scenario
 
 __all__ = ["simulate", "Draws", "draw_people", "make_draws", "generators", "run_model", "PERSON_FIELDS",
@@ -56,15 +56,17 @@ PERCENTILE_PEOPLE = 2_000
 MAX_FULL_PERSON_DAYS = 5_000_000
 # up to this many people a plain-Python loop beats numpy's per-call overhead (same equations)
 SCALAR_PEOPLE = 4
-PERSON_FIELDS = ("pain0", "plateau", "sens0", "capacity0", "log_hazard0", "habit_rate", "logit0", "decliner")
+PERSON_FIELDS = ("pain0", "plateau", "sens0", "capacity0", "log_hazard0", "habit_rate", "logit0", "decliner",
+                 "response", "fluct_sd", "fluct0", "dropout_e")
 CHUNK = 32_768  # people per chunk: each chunk has its own random stream
 BLOCK_CELLS = 2_000_000  # person-days per block of the day loop
 
 # the rows of a day's (states, people) array, by name
-(CAPACITY, FATIGUE, SENSITIVITY, HABIT, PAIN, FLARE, SESSION, ACUTE, CHRONIC, ACWR, SKILL, STIMULUS) = (
+(CAPACITY, FATIGUE, SENSITIVITY, HABIT, PAIN, FLARE, SESSION, ACUTE, CHRONIC, ACWR, SKILL, STIMULUS, DROPPED,
+ CONFIDENCE, ATTENTION) = (
     STATE_INDEX[s] for s in ("capacity", "fatigue", "sensitivity", "habit", "pain", "flare", "session", "acute",
-                             "chronic", "acwr", "transition_skill", "stimulus"))
-BINARY = (FLARE, SESSION)  # the 0/1 states
+                             "chronic", "acwr", "transition_skill", "stimulus", "dropped", "confidence", "attention"))
+BINARY = (FLARE, SESSION, DROPPED)  # the 0/1 states
 
 
 # --- input checks ----------------------------------------------------------------------------
@@ -82,39 +84,48 @@ def _check_seed(seed):
 def _lognormal(median, sd, n, rng):
     if sd == 0:
         return np.full(n, median)
-    return stats.lognorm.rvs(sd, scale=median, size=n, random_state=rng)
+    return rng.lognormal(math.log(median), sd, n)
 
 
 def _beta(mean, conc, n, rng):
     if mean >= 0.999 or conc >= 199.999:
         return np.full(n, mean)
-    return stats.beta.rvs(mean * conc, (1 - mean) * conc, size=n, random_state=rng)
+    return rng.beta(mean * conc, (1 - mean) * conc, n)
 
 
 def draw_people(rng: np.random.Generator, n: int, params: Params, dtype=np.float32) -> dict:
-    """Per-person parameters, drawn with scipy.stats in a fixed order (see docs/model.md)."""
+    """Per-person parameters, drawn with numpy's Generator in a fixed order (see docs/model.md).
+
+    (Generator methods rather than ``scipy.stats`` objects: the same laws without the per-call
+    overhead that a one-person slider run would pay eleven times.)
+    """
     p = params
     if p.pain0_sd < 1e-6:  # (a vanishing spread is no spread)
         pain0 = np.full(n, p.pain0_mean)
     else:
-        # truncated normal on [20, 95] by inverting the normal CDF (same law as scipy.stats.truncnorm, faster)
-        lo, hi = stats.norm.cdf([20.0, 95.0], loc=p.pain0_mean, scale=p.pain0_sd)
-        pain0 = stats.norm.ppf(lo + (hi - lo) * rng.random(n), loc=p.pain0_mean, scale=p.pain0_sd)
+        # truncated normal on [20, 95] by inverting the normal CDF (the law of scipy.stats.truncnorm)
+        lo, hi = special.ndtr((np.array([20.0, 95.0]) - p.pain0_mean) / p.pain0_sd)
+        pain0 = p.pain0_mean + p.pain0_sd * special.ndtri(lo + (hi - lo) * rng.random(n))
     plateau = _beta(p.natural_plateau, p.natural_conc, n, rng)
     sens0 = _beta(p.sens0_mean, p.sens0_conc, n, rng)
     capacity0 = _lognormal(p.capacity0_median, p.capacity0_sd, n, rng)
     hazard0 = _lognormal(p.flare_hazard, p.flare_hazard_sd, n, rng)
     t95 = _lognormal(p.habit_t95_median, p.habit_t95_sd, n, rng)
     logit0 = math.log(p.adherence0 / (1 - p.adherence0))
-    logit = (np.full(n, logit0) if p.adherence0_sd == 0
-             else stats.norm.rvs(loc=logit0, scale=p.adherence0_sd, size=n, random_state=rng))
-    decliner = stats.bernoulli.rvs(p.decliner_share, size=n, random_state=rng) if p.decliner_share > 0 else np.zeros(n)
+    logit = np.full(n, logit0) if p.adherence0_sd == 0 else rng.normal(logit0, p.adherence0_sd, n)
+    decliner = rng.random(n) < p.decliner_share
+    # issue 9: response to exercise (gamma, mean 1), fluctuation size and start, drop-out budget (Exp(1))
+    response = rng.gamma(p.response_shape, 1.0 / p.response_shape, n)
+    fluct_sd = _lognormal(p.fluct_sd, p.fluct_spread, n, rng) if p.fluct_sd > 0 else np.zeros(n)
+    fluct0 = rng.standard_normal(n)
+    dropout_e = rng.standard_exponential(n)
     out = {
         "pain0": pain0, "plateau": plateau, "sens0": sens0, "capacity0": capacity0,
         "log_hazard0": np.log(hazard0),
         # habit after n sessions in a row is 1 - exp(-c n), c = ln(20)/T95: a session closes 1 - exp(-c) of the gap
         "habit_rate": habit_step(habit_rate(t95)),
         "logit0": logit, "decliner": decliner.astype(float),
+        "response": response, "fluct_sd": fluct_sd, "fluct0": fluct0, "dropout_e": dropout_e,
     }
     return {k: np.ascontiguousarray(np.asarray(v, dtype=dtype).reshape(n)) for k, v in out.items()}
 
@@ -179,9 +190,15 @@ class _Cohort:
                                           "use_adherence"))
         self.P0, self.plateau, self.S0, self.K0, logh0, self.cH, self.mu = (
             per[k] for k in ("pain0", "plateau", "sens0", "capacity0", "log_hazard0", "habit_rate", "logit0"))
+        self.resp, self.amp, self.budget = per["response"], per["fluct_sd"], per["dropout_e"]
         self._coefficients(per, logh0)
         # running values that are not reported states
         self.F = np.zeros(n, dtype)  # capacity gained, k_F F (the capacity state is K0 + F)
+        self.eps = per["fluct0"].copy()  # the fluctuation (unit variance)
+        self.slow = self.P0.copy()  # slow pain average (relief is judged by it)
+        self.hazard_sum = np.zeros(n, dtype)  # cumulative drop-out hazard
+        self.dropout_day = np.full(n, np.nan)
+        self.any_dropped = False
         self.ons = np.zeros(n, dtype)  # flare onset today (0/1)
         self.in_flare = np.zeros(n, bool)
         self.done_count, self.early, self.late, self.flares, self.flare_days = (np.zeros(n, dtype) for _ in range(5))
@@ -189,7 +206,8 @@ class _Cohort:
         self.tail = min(7, days)
         self.window = min(28, days)
         # scratch
-        self.t1, self.t2, self.t3, self.t4, self.prob, self.U2 = (np.empty(n, dtype) for _ in range(6))
+        self.t1, self.t2, self.t3, self.t4, self.prob, self.U2, self.V, self.pr_eff = (np.empty(n, dtype)
+                                                                                      for _ in range(8))
         self.b1, self.b2, self.onset = (np.zeros(n, bool) for _ in range(3))
 
     def _coefficients(self, per: dict, logh0):
@@ -209,8 +227,17 @@ class _Cohort:
         self.q_end = T(p.flare_end)
         self.bH, self.bP, self.bJ = T(p.habit_gain), T(p.pain_penalty / 100.0), T(p.flare_penalty)
         self.psup = T(p.supervised_adherence)
-        self.c_minus_delta = self.cH - T(p.habit_decay)
-        self.keep_H = T(1.0 - p.habit_decay)
+        self.logit_sup = T(logit_or_inf(p.supervised_adherence))
+        e_h = daily_decay(p.habit_tau)
+        self.c_minus_delta = self.cH - T(p.habit_decay + (1 - e_h))
+        self.keep_H = T(1.0 - p.habit_decay - (1 - e_h))
+        self.keep_H_calendar = T(e_h)
+        self.eQ, self.eE = T(daily_decay(p.confidence_tau)), T(daily_decay(p.attention_tau))
+        self.phi = T(daily_decay(p.fluct_tau))
+        self.shock = T(math.sqrt(12.0 * (1.0 - daily_decay(p.fluct_tau) ** 2)))
+        self.a_pi = T(ewma_rate(RELIEF_DAYS))
+        self.inv_relief = (1.0 / (T(p.relief_target) * self.P0)).astype(self.dtype)
+        self.bDP, self.bDJ = T(p.dropout_pain / 100.0), T(p.dropout_flare)
         self.neg_base = -self.mu  # decl * g - mu, for the adherence logit
         self.g_now = 0.0
         self.kG_over_kF = T(p.fatigue_ratio)
@@ -235,9 +262,10 @@ class _Cohort:
         planned = self.cst["planned"][t]
         U = self.adherence(t, planned, U, prev, row)
         self.transition_skill(t, planned, prev, row)
+        self.confidence_attention(t, planned, prev, row)
         self.load_averages(t, planned, prev, row)
         over = self.stimulus(t, planned, prev, row)
-        self.sensitivity(t, planned, prev, row)
+        self.sensitivity(t, planned, prev, row, over)
         self.flare(t, planned, U, row, over)
         self.pain(t, row)
 
@@ -247,14 +275,20 @@ class _Cohort:
         done = row[SESSION]
         if not planned:
             done.fill(0)
-            row[HABIT][:] = prev[HABIT]
+            np.multiply(prev[HABIT], self.keep_H_calendar, out=row[HABIT])
+            row[DROPPED][:] = prev[DROPPED]
             return U
+        self._dropout(t, prev, row)
         if self.cst["supervised"][t]:
-            pr = self.psup
+            pr = self._supervised_probability(prev) if self.use_adherence else self.psup
         elif self.use_adherence:
             pr = self._session_probability(t, prev)
         else:
             pr = self.p0
+        if self.any_dropped:  # nobody who has dropped out does a session
+            np.subtract(self.one, row[DROPPED], out=self.pr_eff)
+            self.pr_eff *= pr
+            pr = self.pr_eff
         np.less(U, pr, out=self.b1)
         done[:] = self.b1
         U = self._reuse_uniform(U, pr, done)
@@ -265,6 +299,47 @@ class _Cohort:
         if t >= self.days - self.window:
             self.late += done
         return U
+
+    def _dropout(self, t, prev, row):
+        """Add today's drop-out hazard (planned days only) and write the absorbing drop-out state."""
+        p, T, t1, t2 = self.p, self.T, self.t1, self.t2
+        dropped = row[DROPPED]
+        if p.dropout_hazard == 0:
+            dropped[:] = prev[DROPPED]
+            return
+        # log hazard: bP pain + bJ flare + bN g max(0, 1 - (P0 - slow) / (rho* P0))
+        np.multiply(prev[PAIN], self.bDP, out=t1)
+        np.multiply(prev[FLARE], self.bDJ, out=t2)
+        t1 += t2
+        g = self.cst["nonresp_time"][t]
+        if g > 0:
+            np.subtract(self.P0, self.slow, out=t2)
+            t2 *= self.inv_relief
+            np.subtract(self.one, t2, out=t2)
+            np.maximum(t2, 0, out=t2)
+            t2 *= T(g * p.dropout_nonresponse)
+            t1 += t2
+        np.exp(t1, out=t1)
+        t1 *= T(p.dropout_hazard * (p.dropout_supervised if self.cst["supervised"][t] else 1.0))
+        self.hazard_sum += t1
+        np.greater_equal(self.hazard_sum, self.budget, out=self.b1)
+        np.greater(self.b1, prev[DROPPED], out=self.b2)  # dropped out today
+        if self.b2.any():
+            self.dropout_day[self.b2] = t
+            self.any_dropped = True
+        dropped[:] = self.b1
+
+    def _supervised_probability(self, prev):
+        """sigmoid(logit p_sup - bP pain - bJ flare): attendance falls with pain and flares."""
+        t1, t2 = self.t1, self.t2
+        np.multiply(prev[PAIN], self.bP, out=t1)
+        np.multiply(prev[FLARE], self.bJ, out=t2)
+        t1 += t2
+        t1 -= self.logit_sup  # -z
+        np.exp(t1, out=t1)
+        t1 += self.one
+        np.reciprocal(t1, out=self.prob)
+        return self.prob
 
     def _session_probability(self, t, prev):
         """sigmoid(mu + bH H - bP pain - bJ flare - decline - length), from yesterday's states."""
@@ -331,6 +406,27 @@ class _Cohort:
         else:
             np.multiply(X, self.eX, out=skill)
 
+    # ---- step 3, issue 9: confidence (the lasting part) and attention (the non-specific part) ---
+    def confidence_attention(self, t, planned, prev, row):
+        # (yesterday's row may be today's buffer: read it before writing)
+        Q, E, t2, t4 = row[CONFIDENCE], row[ATTENTION], self.t2, self.t4
+        a = self.cst["attention"][t] if planned else 0.0
+        if planned:
+            done = row[SESSION]
+            np.subtract(self.one, prev[CONFIDENCE], out=t2)
+            t2 *= done
+            t2 *= self.T(self.p.confidence_rate)
+            if a > 0:
+                np.subtract(self.one, prev[ATTENTION], out=t4)
+                t4 *= done
+                t4 *= self.T(a)
+        np.multiply(prev[CONFIDENCE], self.eQ, out=Q)
+        np.multiply(prev[ATTENTION], self.eE, out=E)
+        if planned:
+            Q += t2
+            if a > 0:
+                E += t4
+
     # ---- step 4, insight 4: acute and chronic load averages -------------------------------------
     def load_averages(self, t, planned, prev, row):
         A, C = row[ACUTE], row[CHRONIC]
@@ -374,7 +470,10 @@ class _Cohort:
                 t3 += one
                 np.maximum(t3, 0, out=t3)
                 t3 *= done
-                t3 *= T(dose)  # overload
+                t3 *= T(cst["over_dose"][t])  # overload
+                np.multiply(t3, T(p.overload_stimulus), out=t4)
+                t4 += one
+                t2 /= t4  # overload spoils the stimulus
                 over = True
             else:
                 np.multiply(done, T(dose * p.k_capacity), out=t2)
@@ -403,7 +502,7 @@ class _Cohort:
         return over
 
     # ---- step 6, insight 2: sensitivity drifts back to baseline; calming lowers it -------------
-    def sensitivity(self, t, planned, prev, row):
+    def sensitivity(self, t, planned, prev, row, over: bool):
         S = row[SENSITIVITY]
         if not self.use_sensitivity:
             S[:] = prev[SENSITIVITY]
@@ -416,6 +515,13 @@ class _Cohort:
             np.multiply(row[SESSION], self.T(self.p.downreg_effect * calm), out=t4)
             t4 *= S
             S -= t4
+        if over:  # overload raises sensitivity (overload is in t3)
+            t2, t4 = self.t2, self.t4
+            np.minimum(self.t3, self.one, out=t2)
+            t2 *= self.T(self.p.overload_sens)
+            np.subtract(self.one, S, out=t4)
+            t2 *= t4
+            S += t2
 
     # ---- steps 7-8, insights 3, 4, 1, 2: flare hazard, flare state, onset raises sensitivity ------
     def flare(self, t, planned, U, row, over: bool):
@@ -447,10 +553,18 @@ class _Cohort:
             t2 += self.one
             t1 *= t2  # hazard h
         in_flare, onset, b1, b2 = self.in_flare, self.onset, self.b1, self.b2
+        np.minimum(t1, self.one, out=t1)  # a hazard above 1 is a certain onset
+        np.copyto(t1, self.q_end, where=in_flare)  # the threshold: q in a flare, h otherwise
         np.less(U, t1, out=b1)
+        # the uniform once more, for the fluctuation: U/thr below the threshold, (U - thr)/(1 - thr) above
+        t3, t4 = self.t3, self.t4
+        np.subtract(self.one, t1, out=t3)
+        np.copyto(t3, t1, where=b1)
+        np.subtract(U, t1, out=t4)
+        np.copyto(t4, U, where=b1)
+        np.divide(t4, t3, out=self.V)
         np.greater(b1, in_flare, out=onset)  # onset: not in a flare yesterday, U' < h
-        np.greater_equal(U, self.q_end, out=b2)
-        b2 &= in_flare  # a flare carries on: in a flare yesterday, U' >= q
+        np.greater(in_flare, b1, out=b2)  # a flare carries on: in a flare yesterday, U' >= q
         np.logical_or(onset, b2, out=in_flare)
         fl = row[FLARE]
         fl[:] = in_flare
@@ -462,6 +576,9 @@ class _Cohort:
             t2 *= self.ons
             t2 *= T(p.flare_sens)
             S += t2
+        np.multiply(self.ons, T(-p.confidence_flare), out=t2)  # an onset dents confidence
+        t2 += self.one
+        row[CONFIDENCE] *= t2
 
     # ---- step 9: pain = natural course - benefit + flare; capacity --------------------------------
     def pain(self, t, row):
@@ -470,6 +587,11 @@ class _Cohort:
         np.add(F, T(p.capacity_half), out=t2)  # F is the capacity gained, k_F F
         np.divide(F, t2, out=t2)
         t2 *= T(p.pain_benefit_capacity)
+        np.multiply(row[CONFIDENCE], T(p.pain_benefit_confidence), out=t3)
+        t2 += t3
+        t2 *= self.resp  # the person's response to exercise
+        np.multiply(row[ATTENTION], T(p.pain_benefit_attention), out=t3)
+        t2 += t3
         if self.use_sensitivity:
             np.subtract(self.S0, row[SENSITIVITY], out=t3)
             t3 *= T(p.pain_benefit_sensitivity)
@@ -481,8 +603,19 @@ class _Cohort:
         t3 *= self.P0
         np.multiply(row[FLARE], T(p.flare_pain), out=t2)
         t3 += t2
+        eps = self.eps  # fluctuation: eps <- phi eps + shock (V - 1/2)
+        np.subtract(self.V, T(0.5), out=t2)
+        t2 *= self.shock
+        eps *= self.phi
+        eps += t2
+        np.multiply(self.amp, eps, out=t2)
+        t3 += t2
+        np.maximum(t3, 0, out=t3)
         pain = row[PAIN]
         np.minimum(t3, T(100), out=pain)
+        np.subtract(pain, self.slow, out=t2)  # the slow pain average relief is judged by
+        t2 *= self.a_pi
+        self.slow += t2
         if t >= self.days - self.tail:
             self.pain_tail += pain
         np.add(self.K0, F, out=row[CAPACITY])
@@ -492,7 +625,7 @@ class _Cohort:
         return {
             "pain_tail": self.pain_tail / self.tail, "sessions": self.done_count, "early": self.early,
             "late": self.late, "flares": self.flares, "flare_days": self.flare_days, "habit": last[HABIT].copy(),
-            "capacity_gain": self.F, "sensitivity": last[SENSITIVITY].copy(),
+            "capacity_gain": self.F, "sensitivity": last[SENSITIVITY].copy(), "dropout_day": self.dropout_day,
         }
 
 
@@ -569,11 +702,11 @@ def _run_vector(cst, per, sources, chunks, p, dtype, n, nsub_total, nthreads, fu
     return sums, sub, end, traj
 
 
-def _run_scalar(plan, per, sources, p, dtype, n, nsub_total, full):
+def _run_scalar(plan, cst, per, sources, p, dtype, n, nsub_total, full):
     """The plain-Python reference, shaped like :func:`_run_vector`'s output."""
     days = plan["days"]
     u = sources[0].random((days, n), dtype=dtype) if isinstance(sources[0], np.random.Generator) else sources[0]
-    full_traj, end = run_reference(plan, per, u, p)
+    full_traj, end = run_reference(plan, per, u, p, constants=cst)
     return full_traj.sum(axis=-1), full_traj[:, :, :nsub_total], end, (full_traj if full else None)
 
 
@@ -590,7 +723,7 @@ def _people_columns(persons: dict, end: dict, planned: np.ndarray, n: int) -> di
     return {
         "sessions": end["sessions"].astype(int), "planned": np.full(n, n_planned),
         "flares": end["flares"].astype(int), "flare_days": end["flare_days"].astype(int),
-        "decliner": persons["decliner"] > 0,
+        "decliner": persons["decliner"] > 0, "dropped_out": ~np.isnan(end["dropout_day"]),
         "pain0": P0, "pain_end": end["pain_tail"], "pain_change": end["pain_tail"] - P0,
         "adherence": end["sessions"] / n_planned if n_planned else nan,
         "adherence_early": end["early"] / n_early if n_early else nan,
@@ -598,6 +731,7 @@ def _people_columns(persons: dict, end: dict, planned: np.ndarray, n: int) -> di
         "habit": end["habit"].astype(float), "capacity": K0 + end["capacity_gain"],
         "capacity_gain": end["capacity_gain"].astype(float), "sensitivity": end["sensitivity"].astype(float),
         "sensitivity_change": end["sensitivity"] - S0,
+        "dropout_day": end["dropout_day"].astype(float), "response": persons["response"].astype(float),
     }
 
 
@@ -628,7 +762,7 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     if engine == "auto":
         engine = "scalar" if n <= SCALAR_PEOPLE else "vector"
     if engine == "scalar":
-        sums, sub, end, traj = _run_scalar(plan, per, sources, p, dtype, n, nsub_total, full)
+        sums, sub, end, traj = _run_scalar(plan, cst, per, sources, p, dtype, n, nsub_total, full)
     else:
         sums, sub, end, traj = _run_vector(cst, per, sources, chunks, p, dtype, n, nsub_total, nthreads, full)
     q = _percentiles(sub, nthreads)
@@ -717,21 +851,13 @@ def _resolve(what, days, params):
 
 
 def _frame(columns: dict, index_name: str | None = None) -> pd.DataFrame:
-    """A DataFrame from equal-length arrays: the leading non-float columns, then one float block.
+    """A DataFrame from equal-length arrays, float columns as float64, the others as they are.
 
-    Building the float columns as a single 2-D block is several times quicker than a dict of
-    columns, which matters for the one-person runs behind a slider.
+    One dict constructor: for the one-person runs behind a slider this is several times quicker
+    than inserting the non-float columns one by one into a float block.
     """
-    names = list(columns)
-    lead = []
-    for k in names:
-        if np.asarray(columns[k]).dtype.kind == "f":
-            break
-        lead.append(k)
-    rest = names[len(lead):]
-    df = pd.DataFrame(np.column_stack([np.asarray(columns[k], dtype=float) for k in rest]), columns=rest)
-    for i, k in enumerate(lead):
-        df.insert(i, k, columns[k])
+    df = pd.DataFrame({k: (np.asarray(v, dtype=float) if np.asarray(v).dtype.kind == "f" else v)
+                       for k, v in columns.items()})
     if index_name:
         df.index.name = index_name
     return df

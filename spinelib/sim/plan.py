@@ -144,7 +144,10 @@ def plan_arrays(plan: pd.DataFrame, days: int | None, params: Params) -> dict:
 def day_constants(plan: dict, p: Params) -> dict:
     """Per-day scalars derived from :func:`plan_arrays` (plain Python lists, cheap to index in a loop).
 
-    ``length``: adherence logit lost to a long session; ``dose``: strengthening minutes / 15;
+    ``length``: adherence logit lost to a long session; ``dose``: the saturating dose of the
+    strengthening minutes (1 at 15 minutes); ``over_dose``: strengthening minutes / 15 (for overload);
+    ``attention``: the attention rate of a session done (supervised or home); ``nonresp_time``:
+    weight of early non-response in the drop-out hazard (0 before day 14, 1 from day 42);
     ``quality``: stimulus kept at the plan's control demand; ``level``: load level of the
     strengthening; ``calm`` and ``practice``: share of a full calming and transition dose;
     ``breaks``: share of sitting broken up; ``train_load``: load units of the session;
@@ -160,7 +163,14 @@ def day_constants(plan: dict, p: Params) -> dict:
         "planned": plan["planned"] > 0,
         "supervised": plan["supervised"] > 0,
         "length": p.length_penalty * np.maximum(0.0, minutes - 15.0) / 15.0,
-        "dose": (ms + sl) / 15.0,
+        # saturating dose: 15 minutes count 1, the curve bends at dose_saturation minutes (a plateau)
+        "dose": (ms + sl) / 15.0 * (1.0 + 15.0 / p.dose_saturation) / (1.0 + (ms + sl) / p.dose_saturation),
+        # overload grows with every minute of excess load (no plateau)
+        "over_dose": (ms + sl) / 15.0,
+        # attention gained by a session done: a supervised one counts fully, a home one a share
+        "attention": p.attention_rate * np.where(plan["supervised"] > 0, 1.0, p.attention_home),
+        # early non-response is judged from week 3 and fully from week 7 (elapsed time)
+        "nonresp_time": np.clip((t - 14.0) / 28.0, 0.0, 1.0),
         "quality": 1.0 - p.control_weight * (1.0 - plan["control"] / 5.0),
         "level": np.where(ms + sl > 0, np.maximum(plan["load_level"], 1.0), plan["load_level"]),
         "calm": np.minimum(1.0, dr / p.downreg_minutes),

@@ -24,7 +24,7 @@ __all__ = ["STATES", "STATE_INDEX", "SimulationResult", "ci95", "Outcome", "OUTC
 
 # the model's daily states, in the order of the engine's (days, states, people) arrays
 STATES = ("capacity", "fatigue", "sensitivity", "habit", "pain", "flare", "session", "acute", "chronic", "acwr",
-          "transition_skill", "stimulus")
+          "transition_skill", "stimulus", "dropped", "confidence", "attention")
 STATE_INDEX = {s: k for k, s in enumerate(STATES)}
 
 

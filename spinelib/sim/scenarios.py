@@ -22,7 +22,8 @@ import pandas as pd
 from ..errors import InputError, fmt_allowed
 from .plan import REST, check_days, plan_from_week, session
 
-__all__ = ["Scenario", "SCENARIOS", "scenarios", "get_scenario", "scenario_plan", "scenario_table", "GENTLE"]
+__all__ = ["Scenario", "SCENARIOS", "scenarios", "get_scenario", "scenario_plan", "scenario_table", "GENTLE",
+           "STRUCTURED_CAP"]
 
 
 def _every_day(day: dict) -> dict:
@@ -30,6 +31,7 @@ def _every_day(day: dict) -> dict:
 
 
 # --- the plans -----------------------------------------------------------------------------
+STRUCTURED_CAP = 45.0  # longest structured-load session, minutes (the +10% a week stops here)
 GENTLE = session(dr=4, ms=6, tr=2, mob=3, load=1.5, control=4, calm_first=True)
 
 
@@ -83,7 +85,8 @@ def _structured_minutes(days):
     for d in range(days):
         w = d // 7
         if d % 7 in (0, 2, 4):
-            base = 15.0 * 1.1 ** (w - w // 4)  # no growth in deload weeks
+            # no growth in deload weeks; capped at STRUCTURED_CAP minutes so long runs stay realistic
+            base = min(STRUCTURED_CAP, 15.0 * 1.1 ** (w - w // 4))
             out[d] = round(base * (0.6 if w % 4 == 3 else 1.0), 2)
     return out
 
@@ -131,7 +134,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              _transitions_practised),
     Scenario("transitions_untrained", 3, "comparison", "15 min a day, the transition minutes spent strengthening",
              _transitions_untrained),
-    Scenario("structured_load", 4, "recommended", "3 days a week, +10% a week, every 4th week lighter",
+    Scenario("structured_load", 4, "recommended", "3 days a week, +10% a week up to 45 min, every 4th week lighter",
              _structured_load),
     Scenario("unstructured_spikes", 4, "comparison", "the same minutes per 4 weeks, crammed into one burst week",
              _unstructured_spikes),

@@ -1,4 +1,4 @@
-"""The default parameters reproduce each calibration target of issue 3 within a stated tolerance."""
+"""The default parameters reproduce each calibration target of issues 3 and 9 within a stated tolerance."""
 from __future__ import annotations
 
 import importlib.util
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinelib.sim.calibration import G9_COURSE, TARGETS, calibration_report
+from spinelib.sim.calibration import PATHWAYS, TARGETS, calibration_report, pathway_shares
 from spinelib.sim.curves import acwr_multiplier
 from spinelib.sim.params import PARAMS, Params
 
@@ -39,25 +39,37 @@ def test_acwr_multiplier_shape():
     assert 1.5 <= rr[3] <= 2.0 and 3.5 <= rr[4] <= 4.5
 
 
-def test_natural_course_follows_g9():
-    """G9: the mean natural course keeps 33/51, 26/51 and 23/51 of baseline pain at 6, 26, 52 weeks (+/- 0.05)"""
-    p = Params()
-    for day, share in G9_COURSE:
-        model = p.natural_plateau + (1 - p.natural_plateau) * np.exp(-day / p.natural_tau)
-        assert abs(model - share) <= 0.05, (day, model, share)
+def test_natural_course_is_fitted_on_the_simulated_arm(report):
+    """issue 9: the no-exercise arm itself (flares, fluctuation, sensitivity included) meets its 12- and 52-week targets"""
+    for name in ("natural_share_12wk", "natural_share_52wk"):
+        row = report.loc[name]
+        assert abs(row["model"] - row["wanted"]) <= row["tolerance"], name
+
+
+def test_pathway_shares_add_up_and_follow_their_rules():
+    """pathways: every person is on exactly one pathway; a flat line at baseline is persistent mild or severe"""
+    pain = np.full((364, 4), 50.0)
+    pain[:, 1] = 70.0  # severe: high all year
+    pain[200:, 2] = 10.0  # improving
+    pain[::56, 3] = 100.0  # swings: monthly means differ
+    pain[:28, 3] = 20.0
+    s = pathway_shares(pain, np.array([50.0, 70.0, 50.0, 50.0]))
+    assert set(s) == set(PATHWAYS) and sum(s.values()) == pytest.approx(1.0)
+    assert s == {"improving": 0.25, "severe": 0.25, "fluctuating": 0.25, "persistent_mild": 0.25}
 
 
 def test_fitted_parameters_are_marked_and_the_script_reproduces_the_closed_form_fits():
-    """calibrate.py: the natural-course and ACWR fits give the defaults in sim/params.py"""
-    assert {p.name for p in PARAMS if p.fitted} >= {"pain_benefit_capacity", "adherence0", "flare_hazard",
-                                                     "habit_t95_median", "acwr_beta", "flare_end"}
+    """calibrate.py: the fitted parameters are marked; the acute:chronic fit gives the default in sim/params.py"""
+    assert {p.name for p in PARAMS if p.fitted} >= {
+        "adherence0", "flare_hazard", "habit_t95_median", "acwr_beta", "flare_end",
+        "natural_plateau", "natural_tau", "natural_conc", "dropout_hazard", "dropout_supervised",
+        "pain_benefit_confidence", "confidence_tau", "pain_benefit_attention", "fluct_sd"}
     spec = importlib.util.spec_from_file_location("calibrate", ROOT / "scripts" / "calibrate.py")
     cal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cal)
     p = Params()
-    nat = cal.fit_natural_course(p)
-    assert nat == {"natural_plateau": p.natural_plateau, "natural_tau": p.natural_tau}
     assert cal.fit_acwr(p) == {"acwr_beta": p.acwr_beta}
+    assert set(cal.COURSE_TARGETS) | set(cal.EFFECT_TARGETS) <= {t[0] for t in TARGETS}
 
 
 def test_model_page_lists_every_parameter_and_the_teaching_statement():

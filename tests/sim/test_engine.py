@@ -31,8 +31,9 @@ def test_result_has_daily_people_and_no_trajectories_by_default():
         for suffix in ("mean", "p2.5", "p97.5"):
             assert f"{s}_{suffix}" in r.daily.columns
     assert len(r.people) == 300 and r.people.index.name == "person"
-    for col in ("pain_change", "adherence", "flares", "habit", "capacity"):
+    for col in ("pain_change", "adherence", "flares", "habit", "capacity", "dropped_out", "dropout_day"):
         assert col in r.people.columns
+    assert r.people["dropped_out"].dtype == bool
     assert r.trajectories is None
     assert r.people["adherence"].between(0, 1).all()
     assert r.people["pain_change"].between(-100, 100).all()
@@ -201,4 +202,4 @@ def test_the_states_are_addressed_by_name():
     for name in STATES:
         const = {"transition_skill": "SKILL"}.get(name, name.upper())
         assert getattr(engine, const) == STATES.index(name), name
-    assert [STATES[k] for k in engine.BINARY] == ["flare", "session"]
+    assert [STATES[k] for k in engine.BINARY] == ["flare", "session", "dropped"]

@@ -98,7 +98,12 @@ def test_day_constants_follow_the_plan():
     p = Params()
     plan = plan_arrays(plan_frame(3, down_regulation=5, micro_strength=30, load_level=2, control=5), 3, p)
     c = day_constants(plan, p)
-    assert c["dose"] == [2.0] * 3
+    # issue 9: a saturating dose, 1 at 15 minutes; 30 minutes give (2)(1 + 15/m_s)/(1 + 30/m_s), not 2
+    m_s = p.dose_saturation
+    assert c["dose"] == pytest.approx([2.0 * (1 + 15 / m_s) / (1 + 30 / m_s)] * 3)
+    assert c["over_dose"] == [2.0] * 3
+    one = day_constants(plan_arrays(plan_frame(3, micro_strength=15, load_level=2), 3, p), p)
+    assert one["dose"] == pytest.approx([1.0] * 3)
     assert c["length"][0] == pytest.approx(p.length_penalty * (35 - 15) / 15)
     assert c["calm"][0] == pytest.approx(5 / p.downreg_minutes)
     assert c["train_load"][0] == pytest.approx(60.0)

@@ -45,7 +45,7 @@ def test_band_frame_reads_a_simulation_result(pair):
         assert list(bf.columns) == ["day", "mean", "lo", "hi"] and len(bf) == 28
         np.testing.assert_array_equal(bf["mean"], r.daily[f"{state}_mean"].to_numpy(float))
         np.testing.assert_array_equal(bf["hi"], r.daily[f"{state}_p97.5"].to_numpy(float))
-        if state not in ("flare", "session"):  # a 0/1 state's mean can lie outside its percentiles
+        if state not in ("flare", "session", "dropped"):  # a 0/1 state's mean can lie outside its percentiles
             assert (bf["lo"] <= bf["mean"] + 1e-6).all() and (bf["mean"] <= bf["hi"] + 1e-6).all()
     with pytest.raises(TypeError, match="expected a simulation result"):
         band_frame([1, 2, 3], "pain")
@@ -107,4 +107,4 @@ def test_ci95_mean_and_interval():
 def test_state_index_names_every_state():
     """STATE_INDEX: the position of each state in STATES (the engine's named rows)"""
     assert [STATES[k] for k in STATE_INDEX.values()] == list(STATE_INDEX)
-    assert len(STATES) == 12 and STATE_INDEX["pain"] == 4
+    assert len(STATES) == 15 and STATE_INDEX["pain"] == 4 and STATES[-3:] == ("dropped", "confidence", "attention")

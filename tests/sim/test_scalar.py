@@ -32,6 +32,7 @@ def _assert_match(traj, ppl, ref_traj, ref_end, days, people, atol):
     np.testing.assert_array_equal(ppl["flares"], ref_end["flares"])
     np.testing.assert_allclose(ppl["pain_end"], ref_end["pain_tail"], rtol=0, atol=atol)
     np.testing.assert_allclose(ppl["habit"], ref_end["habit"], rtol=0, atol=atol)
+    np.testing.assert_array_equal(ppl["dropout_day"], ref_end["dropout_day"])
 
 
 @pytest.mark.parametrize("name", scenarios())
@@ -67,7 +68,13 @@ def test_small_cohorts_use_the_scalar_path_with_the_same_numbers():
 
 FLOATS = {"flare_hazard": (0.005, 0.1), "adherence0": (0.1, 0.9), "sens_stimulus": (0.0, 0.9),
           "downreg_effect": (0.0, 0.05), "acwr_beta": (0.0, 3.0), "k_capacity": (0.01, 0.3),
-          "overload_flare": (0.0, 2.0), "transition_effect": (0.0, 0.6), "habit_decay": (0.0, 0.05)}
+          "overload_flare": (0.0, 2.0), "transition_effect": (0.0, 0.6), "habit_decay": (0.0, 0.05),
+          # issue 9
+          "dropout_hazard": (0.0, 0.05), "dropout_supervised": (0.1, 10.0), "dropout_nonresponse": (0.0, 4.0),
+          "supervised_adherence": (0.5, 1.0), "habit_tau": (30.0, 1000.0), "fluct_sd": (0.0, 25.0),
+          "fluct_tau": (1.0, 60.0), "confidence_flare": (0.0, 1.0), "confidence_rate": (0.0, 0.3),
+          "attention_home": (0.0, 1.0), "dose_saturation": (5.0, 200.0), "overload_stimulus": (0.0, 5.0),
+          "overload_sens": (0.0, 0.5), "response_shape": (0.5, 50.0), "flare_end": (0.3, 1.0)}
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,3 +92,13 @@ def test_blocks_of_days_do_not_change_the_result(monkeypatch, cells):
     monkeypatch.setattr(engine, "BLOCK_CELLS", cells)
     traj, ppl, ref_traj, ref_end = _both("weekend_warrior", people=20, days=30, seed=6)
     _assert_match(traj, ppl, ref_traj, ref_end, 30, 20, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["gentle_daily", "supervised", "max_effort"])
+def test_vectorized_matches_reference_with_many_drop_outs_and_big_swings(name):
+    """reference: drop-out (absorbing), fluctuation and overload agree when they happen often"""
+    values = {"dropout_hazard": 0.01, "dropout_supervised": 3.0, "fluct_sd": 20.0, "overload_sens": 0.5,
+              "confidence_flare": 0.8, "supervised_adherence": 1.0}
+    traj, ppl, ref_traj, ref_end = _both(name, people=40, days=120, params=values, seed=8)
+    assert 0 < np.isfinite(ref_end["dropout_day"]).sum() < 40
+    _assert_match(traj, ppl, ref_traj, ref_end, 120, 40, atol=1e-9)

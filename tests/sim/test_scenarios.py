@@ -72,13 +72,14 @@ def test_supervised_beats_no_exercise_by_about_15_points(cohort):
     """G1: supervised minus no exercise in pain change is near -15 on 0-100 (CI -18 to -12)"""
     diff = cohort["supervised"]["pain_change"].mean() - cohort["no_exercise"]["pain_change"].mean()
     assert -18 <= diff <= -12
-    assert cohort["supervised"]["adherence"].mean() == pytest.approx(0.95, abs=0.01)
+    # attendance falls with pain, flares and drop-out (issue 9): no longer a fixed 0.95
+    assert 0.5 < cohort["supervised"]["adherence"].mean() < 0.9
 
 
-def test_natural_course_improves_without_exercise(cohort):
-    """G9: with no exercise, mean pain still falls by about half over 12 weeks (no sessions at all)"""
+def test_natural_course_improves_a_little_without_exercise(cohort):
+    """chronic LBP (M3, M4, M8): with no exercise, mean pain falls by about 10 points in 12 weeks, not by half"""
     none = cohort["no_exercise"]
-    assert -32 < none["pain_change"].mean() < -18
+    assert -15 < none["pain_change"].mean() < -5
     assert none["sessions"].sum() == 0 and none["adherence"].isna().all()
 
 

@@ -1,0 +1,342 @@
+"""Can we trust the model? Calibration against validation, in a widget (notebook 07).
+
+- :func:`refit`: move one calibration target and refit the parameter that carries it, on a small
+  cohort (a pure function: a bisection over the parameter's allowed range, with common random
+  numbers so the search is smooth);
+- :class:`TrustWidget`: a target and a value for it; shows where the parameter must go, whether
+  the target can be reached at all, and how the validation figures linked to it move;
+- :func:`validation_plot`: the validation table as small multiples, one row per published figure,
+  its interval, and the model's mean and range over the seeds, coloured by verdict.
+
+Everything is computed through the public simulator (:func:`spinelib.sim.simulate`,
+:func:`spinelib.sim.validation.validation_table`); no model number is typed here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, fmt_allowed, number
+from ..insights import INSIGHT_TITLES
+from ..sim import PARAMS, TARGETS, Params, simulate
+from ..sim.validation import load_validation, validation_table
+from .base import WIDE, SimulationWidget
+
+__all__ = ["TrustWidget", "trust_widget", "refit", "FitResult", "Fit", "FITS", "available_fits", "validation_plot",
+           "VERDICT_COLOURS", "INSIGHT_ROWS", "insight_verdicts"]
+
+VERDICT_COLOURS = {"within": "#2e7d32", "direction right": "#ef6c00", "wrong": "#c62828"}
+
+
+def _pain_difference(p: Params, people: int, seed: int) -> float:
+    sup = simulate("supervised", people=people, days=84, seed=seed, params=p).people["pain_change"].mean()
+    none = simulate("no_exercise", people=people, days=84, seed=seed, params=p).people["pain_change"].mean()
+    return float(sup - none)
+
+
+def _adherence(p: Params, people: int, seed: int) -> float:
+    return float(simulate("gentle_daily", people=people, days=84, seed=seed, params=p).people["adherence"].mean())
+
+
+def _flare_rate(p: Params, people: int, seed: int) -> float:
+    r = simulate("no_exercise", people=people, days=84, seed=seed, params=p)
+    return float(r.people["flares"].sum() / (people * 84))
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A calibration target the widget can move: the parameter that carries it, how the model measures
+    it, the slider range of the wanted value and the validation rows it is most linked to."""
+
+    target: str
+    parameter: str
+    measure: Callable[[Params, int, int], float]
+    lo: float
+    hi: float
+    step: float
+    linked: tuple[str, ...]
+    label: str
+
+
+FITS: dict[str, Fit] = {f.target: f for f in (
+    Fit("pain_diff_supervised_vs_none", "pain_benefit_capacity", _pain_difference, -30.0, 0.0, 1.0,
+        ("V1", "V3", "V6"), "exercise effect at 12 weeks (G1, points)"),
+    Fit("adherence_gentle_daily", "adherence0", _adherence, 0.2, 0.95, 0.05, ("V1", "V2"),
+        "home sessions done (I5-5, share)"),
+    Fit("flare_onsets_per_day", "flare_hazard", _flare_rate, 0.005, 0.08, 0.005, ("V8", "V10"),
+        "flare onsets per day (F1-F3)"),
+)}
+
+
+def available_fits() -> list[str]:
+    """The targets of :data:`FITS` that the model has today (its target and its parameter both exist)."""
+    targets = {t[0] for t in TARGETS}
+    params = {p.name for p in PARAMS}
+    return [name for name, f in FITS.items() if name in targets and f.parameter in params]
+
+
+@dataclass
+class FitResult:
+    """What :func:`refit` found: the parameter value (``None`` when the wanted value is out of reach),
+    the value reached there, the default, and every point the search tried."""
+
+    target: str
+    parameter: str
+    wanted: float
+    value: float | None
+    reached: float
+    default: float
+    at_default: float
+    reachable: bool
+    bounds: tuple[float, float]
+    range_reached: tuple[float, float]
+    tried: pd.DataFrame = field(repr=False, default=None)
+
+
+def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, steps: int = 6,
+          cache: dict | None = None) -> FitResult:
+    """Refit the parameter carrying calibration ``target`` so that the model measures ``wanted``.
+
+    A bisection over the parameter's allowed range (``steps`` halvings) on ``people`` simulated people
+    with one ``seed``. When ``wanted`` lies outside what the whole range can give, ``value`` is None and
+    ``reachable`` False. ``cache`` (a dict) keeps measured points between calls.
+    """
+    if target not in FITS:
+        raise InputError("target", fmt_allowed(FITS), target)
+    fit = FITS[target]
+    if fit.parameter not in {p.name for p in PARAMS}:
+        raise InputError("target", "a target whose parameter the model still has", f"{target} ({fit.parameter})")
+    wanted = number(wanted, fit.label, fit.lo, fit.hi)
+    base = Params.coerce(params)
+    spec = next(p for p in PARAMS if p.name == fit.parameter)
+    memo = {} if cache is None else cache
+
+    def f(x: float) -> float:
+        key = (target, round(float(x), 6), people, seed)
+        if key not in memo:
+            memo[key] = fit.measure(base.replace(**{fit.parameter: float(x)}), people, seed)
+        return memo[key]
+
+    lo, hi = float(spec.lo), float(spec.hi)
+    f_lo, f_hi = f(lo), f(hi)
+    default = float(getattr(base, fit.parameter))
+    at_default = f(default)
+    rising = f_hi >= f_lo
+    low_end, high_end = min(f_lo, f_hi), max(f_lo, f_hi)
+    reachable = low_end <= wanted <= high_end
+    value = None
+    if reachable:
+        # start from the narrowest bracket the points measured so far give (a slider moved back and forth
+        # needs few new runs), then halve it down to the resolution of ``steps`` halvings of the whole range
+        known = sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)
+                       and lo <= k[1] <= hi)
+        a, b = lo, hi
+        for (x0, y0), (x1, y1) in zip(known, known[1:]):
+            if min(y0, y1) <= wanted <= max(y0, y1):
+                a, b = x0, x1
+                break
+        resolution = (hi - lo) / 2 ** int(steps)
+        while b - a > resolution:
+            m = 0.5 * (a + b)
+            if (f(m) < wanted) == rising:
+                a = m
+            else:
+                b = m
+        value = 0.5 * (a + b)
+    reached = f(value) if value is not None else (high_end if wanted > high_end else low_end)
+    tried = pd.DataFrame(sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)),
+                         columns=[fit.parameter, target])
+    return FitResult(target, fit.parameter, wanted, value, float(reached), default, float(at_default), reachable,
+                     (lo, hi), (float(low_end), float(high_end)), tried)
+
+
+# --- what the verdicts mean for the five ideas ----------------------------------------------------
+# which validation rows bear on which idea, and what they test of it
+INSIGHT_ROWS = {
+    1: (("V3", "V4", "V5"), "light, controlled strengthening against heavier or general exercise, and exercise "
+                            "into pain"),
+    2: (("V11",), "an add-on that calms the nervous system (pain education stands in for the calming minutes)"),
+    3: ((), "transition practice: no trial tests it on its own (evidence row I3-5 is a gap)"),
+    4: (("V2", "V8", "V10"), "dose, and flares (new episodes and recurrences) with and without ongoing exercise"),
+    5: (("V1", "V6", "V7", "V9"), "doing the sessions (supervised against home), the size of the home effect, and "
+                                  "what is left once practice stops"),
+}
+_MEANING = {
+    "none": "No published figure tests this idea: the simulation shows only what its assumptions imply.",
+    "within": "Every figure that bears on this idea agrees with the model: read its conclusion as consistent "
+              "with trials (still not proof, and only as far as these questions go).",
+    "direction right": "The model gets the direction but not the size: read its numbers as an illustration of which "
+                       "way things go, not of how much.",
+    "wrong": "At least one figure contradicts the model here: treat the simulated conclusion for this idea as an "
+             "assumption to question, not a finding.",
+}
+
+
+def insight_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """For each of the five ideas: the validation rows that bear on it (:data:`INSIGHT_ROWS`), their verdicts in
+    ``table`` (a :func:`~spinelib.sim.validation.validation_table`), the worst of them and what that means for
+    the idea's conclusion."""
+    verdicts = dict(zip(table["id"], table["verdict"]))
+    order = ("within", "direction right", "wrong")
+    rows = []
+    for number_, (ids, tests) in INSIGHT_ROWS.items():
+        found = [(i, verdicts[i]) for i in ids if i in verdicts]
+        worst = max((v for _, v in found), key=order.index) if found else "none"
+        rows.append({"idea": number_, "title": INSIGHT_TITLES[number_], "what the figures test": tests,
+                     "figures (verdict)": ", ".join(f"{i} ({v})" for i, v in found) or "-",
+                     "worst": worst, "what it means": _MEANING[worst]})
+    return pd.DataFrame(rows)
+
+
+# --- drawing --------------------------------------------------------------------------------------
+def _row_axis(ax, row, null, default=None):
+    """One published figure on its own axis: interval, point, no-effect line; the model's range and mean."""
+    ax.plot([row.lo, row.hi], [0, 0], color="#9e9e9e", lw=6, solid_capstyle="butt", zorder=1)
+    ax.plot([row.published], [0], "k|", ms=14, mew=2, zorder=2)
+    ax.axvline(null, color="#616161", ls=":", lw=1)
+    colour = VERDICT_COLOURS.get(row.verdict, "k")
+    ax.plot([row.model_min, row.model_max], [0.25, 0.25], color=colour, lw=2, zorder=3)
+    ax.plot([row.model], [0.25], "o", color=colour, ms=6, zorder=4)
+    if default is not None:
+        ax.plot([default], [0.25], "o", mfc="none", mec="#424242", ms=7, zorder=4)
+    xs = [row.lo, row.hi, row.model_min, row.model_max, null] + ([default] if default is not None else [])
+    xs = [x for x in xs if x is not None and math.isfinite(x)]
+    span = (max(xs) - min(xs)) or 1.0
+    ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
+    ax.set_ylim(-0.4, 0.6)
+    ax.set_yticks([])
+    ax.set_ylabel(f"{row.id}", rotation=0, ha="right", va="center", fontsize=9)
+    ax.set_title(f"{row.topic} ({row.source}): {row.verdict}", fontsize=8.5, loc="left", color=colour, pad=2)
+    ax.tick_params(axis="x", labelsize=7.5)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+
+
+def validation_plot(table: pd.DataFrame, defaults: dict | None = None, figsize=None):
+    """The validation table as small multiples: per figure, the published interval (grey bar), its point
+    (black tick), no effect (dotted), and the model's range over the seeds with its mean (coloured by
+    verdict). ``defaults``: id -> a model value to show as an open circle (e.g. before a refit)."""
+    nulls = load_validation().set_index("id")["null"]
+    n = len(table)
+    fig, axes = plt.subplots(n, 1, figsize=figsize or (7.5, 0.78 * n + 0.6), squeeze=False, layout="constrained")
+    for ax, row in zip(axes[:, 0], table.itertuples()):
+        _row_axis(ax, row, float(nulls[row.id]), (defaults or {}).get(row.id))
+    fig.suptitle("Published interval (grey) and point (black); dotted: no effect; model mean and range over seeds "
+                 "(colour: green within, orange direction right, red wrong)",
+                 fontsize=9)
+    return fig
+
+
+def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict):
+    n = max(1, len(linked))
+    fig = plt.figure(figsize=(10, max(3.0, 0.95 * n + 0.9)), layout="constrained")
+    grid = fig.add_gridspec(n, 2, width_ratios=(1.05, 1))
+    ax = fig.add_subplot(grid[:, 0])
+    t = res.tried
+    ax.plot(t[res.parameter], t[res.target], "o-", color="#546e7a", ms=4, lw=1, label="model, tried")
+    ax.axhline(res.wanted, color="#1565c0", lw=1.5, label="wanted target")
+    ax.axvline(res.default, color="#9e9e9e", ls="--", lw=1, label="default parameter")
+    if res.value is not None:
+        ax.plot([res.value], [res.reached], "*", color="#1565c0", ms=14, label="refitted")
+    ax.set_xlabel(res.parameter)
+    ax.set_ylabel(res.target)
+    ax.set_title("the fit: the parameter that carries the target", fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    nulls = load_validation().set_index("id")["null"]
+    for i, row in enumerate(linked.itertuples()):
+        _row_axis(fig.add_subplot(grid[i, 1]), row, float(nulls[row.id]), before.get(row.id))
+    return fig
+
+
+class TrustWidget(SimulationWidget):
+    """Move a calibration target and watch the fit, and the validation, move.
+
+    Controls: ``target`` (a calibration target from :func:`available_fits`) and ``wanted`` (its value).
+    ``.result`` holds ``fit`` (a :class:`FitResult`), ``linked`` (the validation rows tied to the target,
+    refitted, one seed) and ``before`` (their values at the default parameters).
+    """
+
+    title = "Move a calibration target"
+    help = ("Choose a target the model was fitted to and a new value for it. The widget refits the parameter "
+            "that carries it (a small cohort, one seed) and shows the validation figures linked to it: "
+            "open circle = default fit, coloured dot = after the refit.")
+    marker = "refitted"
+
+    def __init__(self, target: str | None = None, wanted=None, people: int = 200, seed: int = 1):
+        super().__init__(people=people, days=84, seed=seed)
+        names = available_fits()
+        if not names:
+            raise InputError("target", "a calibration target the widget knows (none is left in the model)")
+        target = names[0] if target is None else target
+        if target not in names:
+            raise InputError("target", fmt_allowed(names), target)
+        fit = FITS[target]
+        self._points: dict = {}
+        self._before: dict = {}
+        self.target = widgets.Dropdown(options=[(FITS[n].label, n) for n in names], value=target,
+                                       description="target", style=WIDE, layout=widgets.Layout(width="420px"))
+        self.wanted = widgets.FloatSlider(value=self.default_wanted(target) if wanted is None else float(wanted),
+                                          min=fit.lo, max=fit.hi, step=fit.step, description="wanted value",
+                                          continuous_update=False, style=WIDE, layout=widgets.Layout(width="420px"),
+                                          readout_format=".3g")
+        self.target.observe(self._new_target, names="value")
+        self.setup(["target", "wanted"])
+
+    @staticmethod
+    def default_wanted(target: str) -> float:
+        """The calibration's own wanted value for ``target`` (from TARGETS)."""
+        return float(next(t[1] for t in TARGETS if t[0] == target))
+
+    def _new_target(self, change):
+        fit = FITS[change["new"]]
+        with self.hold():
+            self.wanted.min, self.wanted.max = min(fit.lo, self.wanted.min), max(fit.hi, self.wanted.max)
+            self.wanted.step = fit.step
+            self.wanted.value = self.default_wanted(change["new"])
+            self.wanted.min, self.wanted.max = fit.lo, fit.hi
+
+    def forget(self, *, runs: bool = True) -> None:
+        super().forget(runs=runs)
+        if runs:
+            self._points.clear()
+            self._before.clear()
+
+    def linked_rows(self, target: str, params) -> pd.DataFrame:
+        """The validation rows linked to ``target`` at ``params`` (one seed, this widget's cohort)."""
+        return validation_table(seeds=1, people=max(self.people, 200), params=params, ids=list(FITS[target].linked))
+
+    def compute(self, target, wanted):
+        res = refit(target, wanted, people=self.people, seed=self.seed, cache=self._points)
+        if target not in self._before:
+            t0 = self.linked_rows(target, None)
+            self._before[target] = dict(zip(t0["id"], t0["model"]))
+        params = Params().replace(**{res.parameter: res.value}) if res.value is not None else None
+        linked = self.linked_rows(target, params)
+        return {"fit": res, "linked": linked, "before": self._before[target]}
+
+    def show(self, r):
+        res = r["fit"]
+        if res.reachable:
+            self.show_text(f"To make {res.target} = {res.wanted:.3g}, {res.parameter} moves from "
+                           f"{res.default:.3g} to {res.value:.3g} (the model then gives {res.reached:.3g}). "
+                           "A good fit says nothing yet about the figures on the right.", kind="info")
+        else:
+            self.show_text(f"No value of {res.parameter} in its allowed range {res.bounds[0]:g}-{res.bounds[1]:g} "
+                           f"gives {res.target} = {res.wanted:.3g}: the model reaches only "
+                           f"{res.range_reached[0]:.3g} to {res.range_reached[1]:.3g}. The validation rows stay at "
+                           "the default fit.", kind="warn")
+        self.show_figure(_fit_plot(res, r["linked"], r["before"]))
+        counts = r["linked"]["verdict"].value_counts().to_dict()
+        self.show_text("Linked validation figures after the refit: "
+                       + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")
+
+
+def trust_widget(**kw) -> TrustWidget:
+    """The calibration-target widget (notebook 07)."""
+    return TrustWidget(**kw)

@@ -1,0 +1,180 @@
+"""The trust widget and its pure parts (spinelib.ui.trust): refit(), validation_plot(), insight_verdicts(),
+TrustWidget driven in-process, and notebook 07's widget in a real kernel.
+
+Model values move while the model is being changed, so the tests check what must hold for any
+model: the refit hits the wanted value when it says it can, an out-of-reach value is reported, the
+linked rows are the promised ones, the figure has one axis per row."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from spinelib import ui
+from spinelib.errors import InputError
+from spinelib.insights import INSIGHT_TITLES
+from spinelib.sim import TARGETS, validation_table
+from spinelib.ui.trust import FITS, INSIGHT_ROWS, available_fits, refit
+
+
+@pytest.fixture(scope="module")
+def small_table():
+    return validation_table(seeds=1, people=200)
+
+
+def test_available_fits_are_targets_with_their_parameter():
+    """available_fits: every offered target is a calibration target and its parameter exists"""
+    from spinelib.sim import PARAMS
+
+    names = available_fits()
+    assert names, "the widget has no calibration target left to move"
+    assert set(names) <= {t[0] for t in TARGETS}
+    assert all(FITS[n].parameter in {p.name for p in PARAMS} for n in names)
+
+
+def test_refit_hits_the_wanted_value_within_the_search_step():
+    """refit: a reachable wanted value is hit within the bisection's resolution (same cohort and seed), and the
+    search points are returned"""
+    target = available_fits()[0]
+    fit = FITS[target]
+    first = refit(target, 0.5 * (fit.lo + fit.hi), people=200, seed=3)
+    lo_end, hi_end = first.range_reached
+    wanted = lo_end + 0.4 * (hi_end - lo_end)           # inside what the parameter's range can give
+    res = refit(target, wanted, people=200, seed=3, steps=10)
+    assert res.reachable and res.value is not None
+    assert res.bounds[0] <= res.value <= res.bounds[1]
+    assert abs(res.reached - wanted) <= 0.1 * (hi_end - lo_end)
+    assert len(res.tried) >= 10 and list(res.tried.columns) == [res.parameter, target]
+
+
+def test_refit_out_of_reach_is_reported_not_forced():
+    """refit: a wanted value beyond what the whole parameter range gives is unreachable: value None, reached at
+    the nearer end"""
+    target = available_fits()[0]
+    fit = FITS[target]
+    probe = refit(target, fit.lo, people=200, seed=3)
+    lo_end, hi_end = probe.range_reached
+    if fit.lo >= lo_end:  # the slider's bottom is reachable for this model: nothing to test at that end
+        pytest.skip("the slider range lies inside what the parameter can reach")
+    assert not probe.reachable and probe.value is None and probe.reached == pytest.approx(lo_end)
+
+
+@pytest.mark.parametrize("target,wanted,field", [("nope", 1, "target"),
+                                                  ("pain_diff_supervised_vs_none", 99, "exercise effect")])
+def test_refit_bad_input_is_one_line(target, wanted, field):
+    """refit: an unknown target or a wanted value outside the slider range is a one-line InputError"""
+    with pytest.raises(InputError, match=f"^{field}"):
+        refit(target, wanted)
+
+
+def test_validation_plot_one_axis_per_row(small_table):
+    """validation_plot: one axis per validation row, titled with its verdict"""
+    fig = ui.validation_plot(small_table)
+    assert len(fig.axes) == len(small_table)
+    for ax, v in zip(fig.axes, small_table["verdict"]):
+        assert ax.get_title(loc="left").endswith(v)
+
+
+def test_insight_verdicts_cover_the_five_ideas(small_table):
+    """insight_verdicts: one row per idea, only existing validation ids, the worst verdict among its rows,
+    'none' (and a statement that nothing tests it) for an idea without rows"""
+    t = ui.insight_verdicts(small_table)
+    assert list(t["idea"]) == sorted(INSIGHT_TITLES)
+    ids = set(small_table["id"])
+    for ideas, (rows, _) in INSIGHT_ROWS.items():
+        assert set(rows) <= ids
+    order = ["none", "within", "direction right", "wrong"]
+    verdicts = dict(zip(small_table["id"], small_table["verdict"]))
+    for r in t.itertuples():
+        rows = INSIGHT_ROWS[r.idea][0]
+        expected = max((verdicts[i] for i in rows), key=order.index) if rows else "none"
+        assert r.worst == expected
+    assert t.loc[t["idea"] == 3, "what it means"].item().startswith("No published figure tests this idea")
+
+
+def test_insight_verdicts_on_synthetic_table():
+    """insight_verdicts: a single wrong row makes its idea 'wrong'; all within gives 'within'"""
+    ids = sorted({i for rows, _ in INSIGHT_ROWS.values() for i in rows})
+    t = pd.DataFrame({"id": ids, "verdict": ["within"] * len(ids)})
+    assert set(ui.insight_verdicts(t)["worst"]) == {"within", "none"}
+    t.loc[t["id"] == "V5", "verdict"] = "wrong"
+    out = ui.insight_verdicts(t).set_index("idea")
+    assert out.loc[1, "worst"] == "wrong" and out.loc[2, "worst"] == "within"
+
+
+def test_widget_refits_and_moves_the_linked_rows():
+    """TrustWidget: starts at the calibration's own wanted value; moving it refits (a different parameter value)
+    and recomputes the linked rows; a new target resets the wanted value to that target's"""
+    w = ui.trust_widget()
+    target = w.target.value
+    assert w.error is None and w.wanted.value == pytest.approx(w.default_wanted(target))
+    first = w.result["fit"]
+    assert list(w.result["linked"]["id"]) == list(FITS[target].linked)
+    assert set(w.result["before"]) == set(FITS[target].linked)
+    lo_end, hi_end = first.range_reached
+    w.wanted.value = round(lo_end + 0.7 * (hi_end - lo_end), 1)
+    second = w.result["fit"]
+    assert w.error is None and second.reachable and second.value != first.value
+    assert len(w.figures) == 1
+    others = [n for n in available_fits() if n != target]
+    if others:
+        w.target.value = others[0]
+        assert w.error is None and w.values["wanted"] == pytest.approx(w.default_wanted(others[0]))
+        assert list(w.result["linked"]["id"]) == list(FITS[others[0]].linked)
+
+
+def test_widget_unknown_target_is_refused():
+    """trust_widget: an unknown target is a one-line InputError listing the known ones"""
+    with pytest.raises(InputError, match="^target: must be one of"):
+        ui.trust_widget(target="nope")
+
+
+def test_trust_widget_in_a_kernel(kernel_run):
+    """07_trust_the_model in a kernel: moving the wanted value refits and redraws; the Output holds the last
+    render (one PNG) and its marker, no traceback"""
+    steps = [
+        "lo_end, hi_end = trust.result['fit'].range_reached\n"
+        "trust.wanted.value = round(lo_end + 0.5 * (hi_end - lo_end), 1)\n"
+        "print('FIT', trust.error, trust.result['fit'].reachable, trust.values['wanted'])",
+    ]
+    printed, outputs = kernel_run("07_trust_the_model.ipynb", steps)
+    assert printed[0].startswith("FIT None True")
+    wanted = printed[0].split()[-1]
+    outs = [o for o in outputs if "refitted: target=" in o]
+    assert outs, "the trust widget's Output holds nothing"
+    assert f"wanted={float(wanted):g}" in outs[0] and outs[0].count("<png>") == 1 and "Traceback" not in outs[0]
+
+
+# ----------------------------------------------------------------------- real browser (JupyterLab)
+@pytest.mark.ui
+def test_trust_slider_in_jupyterlab(lab_page, shot):
+    """07 in JupyterLab (Debian's Chromium): run all; the trust widget renders at the calibration's wanted value;
+    one step of the 'wanted value' slider refits and replaces the plot; screenshots before and after."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page = lab_page.page
+    lab_page.open("notebooks/07_trust_the_model.ipynb")
+    lab_page.run_all()
+    out = page.locator(".widget-output", has_text=re.compile(r"refitted: target=")).first
+    expect(out).to_contain_text("refitted: target=pain_diff_supervised_vs_none wanted=-15", timeout=180_000)
+    lab_page.wait_idle(180_000)
+    img = out.locator("img").first
+    expect(img).to_be_visible()
+    src_before = img.get_attribute("src")
+    shot("before", show=img)
+    slider = page.locator(".widget-slider:has(.widget-label:text-is('wanted value'))").first
+    handle = slider.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    handle.press("ArrowLeft")  # one step of 1 point: -16
+    expect(slider.locator(".widget-readout")).to_have_text(re.compile(r"^[−-]16(\.0)?$"))
+    expect(out).to_contain_text("refitted: target=pain_diff_supervised_vs_none wanted=-16", timeout=120_000)
+    src_after = out.locator("img").first.get_attribute("src")
+    assert src_after and src_after != src_before, "the plot did not change"
+    page.wait_for_timeout(500)
+    shot("after", show=out.locator("img").first)
