@@ -17,7 +17,7 @@ import pandas as pd
 
 from .week import SLOT_TITLES, SLOTS
 
-__all__ = ["STATUS_MARK", "UNSAFE_CHARS", "esc", "md_esc", "plot_text", "routine_html", "routine_markdown",
+__all__ = ["STATUS_MARK", "UNSAFE_CHARS", "esc", "css_string", "md_esc", "plot_text", "routine_html", "routine_markdown",
            "week_display", "audit_html", "evidence_ids_html"]
 
 # characters that never belong in shown text: C0/C1 controls (NUL included; tab and line breaks
@@ -43,6 +43,18 @@ def esc(value) -> str:
     '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co'
     """
     return html.escape(_plain(value), quote=True)
+
+
+def css_string(value) -> str:
+    r"""Text as a quoted CSS string (for ``content:`` in a page margin box): every character but
+    letters, digits and spaces is written as a CSS hex escape, so nothing can end the string,
+    the rule or the ``<style>`` element.
+
+    >>> print(css_string('Ana "</style>"'))
+    "Ana \22 \3c \2f style\3e \22 "
+    """
+    text = _plain(value)
+    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def md_esc(value) -> str:
@@ -86,8 +98,12 @@ def _slot_heading(routine, slot: str) -> str:
     return f"{SLOT_TITLES[slot]} ({routine.slot_minutes()[slot]:g} min)"
 
 
-def routine_html(routine) -> str:
-    """The day plan as HTML tables, one per slot: exercise, dosage, minutes and cues."""
+def routine_html(routine, figure=None) -> str:
+    """The day plan as HTML tables, one per slot: exercise, dosage, minutes and cues.
+
+    ``figure``, when given, maps an exercise id to the HTML of its drawing (for example
+    :func:`spinelib.drawing.figure_html`); each row then starts with the picture.
+    """
     parts = ['<div class="spinelib-routine">']
     for s in SLOTS:
         items = routine.slots.get(s, ())
@@ -95,11 +111,13 @@ def routine_html(routine) -> str:
         if not items:
             parts.append("<p><em>Nothing planned in this slot.</em></p>")
             continue
-        parts.append('<table class="plan"><thead><tr><th>Exercise</th><th>Dosage</th><th>Minutes</th>'
+        pic = "<th>Picture</th>" if figure else ""
+        parts.append(f'<table class="plan"><thead><tr>{pic}<th>Exercise</th><th>Dosage</th><th>Minutes</th>'
                      "<th>Cues</th></tr></thead><tbody>")
         for it in items:
             cues = "".join(f"<li>{esc(c)}</li>" for c in it.cues)
-            parts.append(f"<tr><td>{esc(it.name)}</td><td>{esc(it.dosage)}</td>"
+            cell = f'<td class="picture" style="width:1%">{figure(it.exercise_id)}</td>' if figure else ""
+            parts.append(f"<tr>{cell}<td>{esc(it.name)}</td><td>{esc(it.dosage)}</td>"
                          f"<td>{esc(format(it.minutes, 'g'))}</td><td><ul>{cues}</ul></td></tr>")
         parts.append("</tbody></table>")
     parts.append("</div>")

@@ -29,3 +29,21 @@ def test_audit_html_escapes_and_marks_each_status():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.count('class="status-') == 5 and "status-fail" in page and "&#10008;" in page
     assert "<th>Evidence</th>" in page and "<th>Evidence</th>" not in audit_html(table, evidence=False)
+
+
+def test_routine_html_adds_a_picture_column_only_when_asked():
+    "render: routine_html(figure=...) puts each exercise's figure first in its row; without it the table is unchanged"
+    from spinelib.builder import build_routine
+    r = build_routine({"minutes_per_day": 15})
+    plain = routine_html(r)
+    with_pics = routine_html(r, figure=lambda i: f"<i>{i}</i>")
+    assert "<th>Picture</th>" not in plain and with_pics.count("<th>Picture</th>") == plain.count("<table")
+    assert all(f"<i>{it.exercise_id}</i>" in with_pics for it in r.items)
+
+
+def test_css_string_cannot_break_out():
+    "render: css_string escapes quotes, angle brackets, slashes and backslashes into CSS hex escapes"
+    from spinelib.render import css_string
+    s = css_string('a"b</style>\\c 😀')
+    assert s.startswith('"') and s.endswith('"') and '"' not in s[1:-1] and "<" not in s and "/" not in s[1:-1]
+    assert "\\1f600 " in s

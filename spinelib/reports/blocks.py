@@ -17,18 +17,23 @@ import math
 from numbers import Number
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
+from ..drawing import thumbnail
 from ..evidence import cite_markdown
 from ..insights import STRENGTH
 from ..plots import COLORS, cohort_band_plot, cohort_bands, compare_bars, figure_png
 from ..redflags import RED_FLAG_QUESTIONS
-from ..render import audit_html, esc, md_esc, plot_text, routine_html, week_display
+from ..render import audit_html, css_string, esc, md_esc, plot_text, routine_html, week_display
 from ..sim import scenario_table, simulate
 from ..sim.results import OUTCOMES, ci95
 
 __all__ = [
     "header",
+    "header_parameters",
+    "why_this_plan",
+    "week_ticks",
     "person_name",
     "UNNAMED",
     "red_flag_result",
@@ -169,9 +174,52 @@ def header(title: str, name: str, date: str, parameters: dict):
     """The report header: title, who it is for (omitted when ``name`` is empty), the date and the parameters used."""
     rows = "".join(_parameter_row(k, v) for k, v in parameters.items())
     who = f"{esc(title)}: {esc(name)}" if name else esc(title)
-    return _HTML(f'<header class="report-header"><h1>{who}</h1>'
+    # printed pages after the first carry the title and the client's name at the bottom left
+    footer = css_string(f"{title}: {name}" if name else title)
+    style = (f"<style>@page {{ @bottom-left {{ content: {footer}; font: 8pt 'DejaVu Sans', 'Noto Sans CJK SC', "
+             "'Noto Color Emoji', sans-serif; color: #5b6670; } } @page :first { @bottom-left { content: none; } }"
+             "</style>")
+    return _HTML(f'{style}<header class="report-header"><h1>{who}</h1>'
                  f'<p class="meta">Prepared {esc(date)} with spinelib. An educational tool, not medical advice.</p>'
                  f'<table class="parameters"><tbody>{rows}</tbody></table></header>')
+
+
+# what a referral report does not show: it contains no plan, so no plan weeks, minutes or equipment
+PLAN_ONLY = ("minutes_per_day", "days_per_week", "equipment", "positions", "load_stage", "goals", "weeks")
+
+
+def header_parameters(profile: dict, weeks: int, plan: bool = True) -> dict:
+    """The parameters a personal report's header lists: the profile and weeks for a plan; for a
+    referral (no plan) only what the referral rests on, never plan weeks or minutes.
+
+    >>> list(header_parameters({"minutes_per_day": 15, "irritability": "low", "red_flags": {}}, 8, plan=False))
+    ['irritability', 'red_flags']
+    """
+    shown = {**dict(profile), "weeks": weeks}
+    return shown if plan else {k: v for k, v in shown.items() if k not in PLAN_ONLY}
+
+
+# one plain sentence per kind of exercise in the plan, for the "why this plan" section
+WHY = {
+    "down_regulation": "Calm breathing comes first: a calmer nervous system makes moving feel safer and hurt less.",
+    "micro_strength": "Small, slow strength drills wake up the deep muscles that steady your back, without "
+                      "stirring up pain.",
+    "transition": "Practising everyday moves (getting out of bed, standing up, bending to lift) makes the moments "
+                  "that often hurt easier.",
+    "structured_load": "Stronger exercises build up a little at a time, with easier weeks in between, so your back "
+                       "gets used to load.",
+    "mobility_reset": "Short movement breaks undo long spells of sitting or standing.",
+}
+
+
+def why_this_plan(routine):
+    """Why this plan, in plain words: one line per kind of exercise in it, and why short daily sessions."""
+    cats = [c for c in WHY if any(it.category == c for it in routine.items)]
+    lines = "".join(f"<li>{esc(WHY[c])}</li>" for c in cats)
+    lines += ("<li>A few minutes most days is easier to keep up than long, rare sessions, and keeping it up is "
+              "what helps.</li>")
+    return _section("why", "Why this plan", f"<ul>{lines}</ul>",
+                    "The details and the research behind each point are in the appendix at the end.")
 
 
 def red_flag_result(screen):
@@ -189,10 +237,10 @@ def red_flag_result(screen):
 
 
 def day_plan(routine):
-    """The day plan in three slots, one table per slot with dosage, minutes and cues."""
+    """The day plan in three slots, one table per slot with a drawing of each exercise, dosage, minutes and cues."""
     intro = (f"{routine.minutes:g} minutes on each session day, {routine.days_per_week} day(s) a week, in three short "
              "slots. Calming drills come first; stop any drill that sharply raises your pain.")
-    return _section("day-plan", "Your day plan", routine_html(routine), intro)
+    return _section("day-plan", "Your day plan", routine_html(routine, figure=thumbnail), intro)
 
 
 def week_schedule(routine):
@@ -200,27 +248,66 @@ def week_schedule(routine):
     return _section("week", "Week schedule", table(week_display(routine), css_class="week"))
 
 
-def _ladder_change(week: int, prev: dict, cur: dict) -> str:
+def _moves(prev: dict, cur: dict, back: bool = False) -> list[str]:
+    word = "steps back to" if back else "->"
+    return [f"{prev[k][0]} {word} {v[0]} (load {prev[k][1]} -> {v[1]})" for k, v in cur.items()
+            if k in prev and prev[k][0] != v[0]]
+
+
+def _ladder_change(week: int, prev: dict, cur: dict, deload: bool, after_deload: bool) -> str:
     if week == 1:
         return "Start with the day plan above"
-    moves = [f"{prev[k][0]} -> {v[0]} (load {prev[k][1]} -> {v[1]})" for k, v in cur.items()
-             if k in prev and prev[k][0] != v[0]]
-    return "; ".join(moves) if moves else "Same as last week: repeat and consolidate"
+    if deload:
+        n = len(_moves(prev, cur))
+        return (f"Easier week: {n} exercise{'s' if n > 1 else ''} step{'' if n > 1 else 's'} back one rung"
+                if n else "Easier week: same exercises, at the easy end of each dosage")
+    moves = _moves(prev, cur)
+    if after_deload:
+        return f"Back to week {week - 2}'s exercises" if moves else "Back to your usual dosage"
+    return ("One step up: " + "; ".join(moves)) if moves else REPEAT
+
+
+REPEAT = "Repeat and consolidate"
+
+
+def _weeks_label(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def ladder(progression: pd.DataFrame):
-    """The progression ladder: what changes each week (one rung at most), and the easier weeks."""
-    rows, prev = [], {}
+    """The progression ladder: what changes each week, with runs of unchanged weeks shown as one row."""
+    rows, prev, was_deload, easier = [], {}, False, []
     for w, g in progression.groupby("week", sort=True):
         cur = {(r.slot, r.order): (r.name, int(r.load_level)) for r in g.itertuples()}
+        deload = bool(g["deload"].any())
         strength = g[g["category"].isin(STRENGTH)]
         top = int(strength["load_level"].max()) if not strength.empty else 0
-        rows.append({"Week": int(w), "Kind of week": "easier week" if bool(g["deload"].any()) else "building",
-                     "What changes": _ladder_change(w, prev, cur), "Highest load level": top or ""})
-        prev = cur
-    intro = ("At most one exercise moves one rung up its ladder in a week; every few weeks is an easier week "
-             "that steps back a rung before building again.")
-    return _section("ladder", "Progression ladder, week by week", table(pd.DataFrame(rows), css_class="ladder"), intro)
+        change = _ladder_change(int(w), prev, cur, deload, was_deload)
+        kind = "easier week" if deload else "building"
+        last = rows[-1] if rows else None
+        if last and change == REPEAT and last["What changes"] == REPEAT and last["Kind of week"] == kind \
+                and last["Highest load level"] == (top or ""):
+            last["_last"] = int(w)
+            last["Week"] = _weeks_label(last["_first"], int(w))
+        else:
+            rows.append({"Week": str(int(w)), "Kind of week": kind, "What changes": change,
+                         "Highest load level": top or "", "_first": int(w), "_last": int(w)})
+        if deload:
+            easier.append(int(w))
+        prev, was_deload = cur, deload
+    frame = pd.DataFrame(rows).drop(columns=["_first", "_last"]) if rows else pd.DataFrame()
+    if len(easier) > 3:
+        gap = easier[1] - easier[0]
+        when = f"Every {gap}th week (weeks {easier[0]}, {easier[1]}, ...) is an easier week"
+    elif easier:
+        when = "Week" + ("s " if len(easier) > 1 else " ") + ", ".join(map(str, easier)) + \
+            (" are easier weeks" if len(easier) > 1 else " is an easier week")
+    else:
+        when = ""
+    intro = ("In a building week at most one exercise moves one rung up its ladder. " +
+             (f"{when}: exercises with an easier rung step back to it, and the week after they return to where "
+              "they were, so that week can show several changes at once." if when else ""))
+    return _section("ladder", "Progression ladder, week by week", table(frame, css_class="ladder"), intro)
 
 
 def audit_table(audit: pd.DataFrame):
@@ -246,16 +333,20 @@ def _projection_rows(p: pd.DataFrame, weeks: int) -> list[tuple]:
                      f"{(d <= -15).mean():.0%} improved by 15 points or more"))
     if "flares" in p:
         f = p["flares"].astype(float)
-        rows.append((f"Flares in {weeks} weeks", f"{f.median():.0f}", f"{f.quantile(.1):.0f} to {f.quantile(.9):.0f}",
+        rows.append((f"Flares in {_weeks(weeks)}", f"{f.median():.0f}", f"{f.quantile(.1):.0f} to {f.quantile(.9):.0f}",
                      f"{(f == 0).mean():.0%} had no flare"))
     return rows
+
+
+def _weeks(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
 
 
 def projection_summary(result, *, weeks: int):
     """What a cohort of similar people did: adherence, pain change and flares, as a table."""
     p = _people(result)
     df = pd.DataFrame(_projection_rows(p, weeks), columns=["Outcome", "Typical (median)", "Middle 80% of people", "Note"])
-    intro = (f"A simulated cohort of {len(p):,} people with the same profile and plan, followed for {weeks} weeks. "
+    intro = (f"A simulated cohort of {len(p):,} people with the same profile and plan, followed for {_weeks(weeks)}. "
              "This is a teaching model of averages and spread, not a prediction for one person.")
     return _section("projection", "Projection for people like you", table(df, css_class="projection"), intro)
 
@@ -276,7 +367,24 @@ def projection_figure(result, *, weeks: int):
     flares = p["flares"].astype(int)
     top = max(3, int(flares.quantile(0.99)))
     sns.histplot(x=flares.clip(upper=top), discrete=True, shrink=0.85, ax=axes[2], color=COLORS[1])
-    axes[2].set(title=f"Flares in {weeks} weeks", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
+    axes[2].set(title=f"Flares in {_weeks(weeks)}", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
+    return week_ticks(fig, weeks)
+
+
+def week_ticks(fig, weeks: int | None = None):
+    """Readable week ticks on every panel whose x axis is in weeks: at most about 8, whole weeks
+    when the run is long enough, and at least 3 ticks for a run of one week."""
+    for ax in fig.axes:
+        if "week" not in ax.get_xlabel().lower():
+            continue
+        lo, hi = ax.get_xlim()
+        span = hi - lo if weeks is None else weeks
+        if span < 3:  # a run of a week or two: ticks on days, labelled as days
+            days = range(0, int(round(hi * 7)) + 1, 1 if span <= 1.5 else 2)
+            ax.set_xticks([d / 7 for d in days], [str(d) for d in days])
+            ax.set_xlabel("day")
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True, min_n_ticks=3, steps=[1, 2, 2.5, 4, 5, 10]))
     return fig
 
 
@@ -298,8 +406,9 @@ def evidence_ids(routine=None, audit: pd.DataFrame | None = None, extra=()) -> l
 
 def evidence(ids):
     """The evidence cited, from spinelib's evidence table, with how sure we are of each figure."""
-    return _md("## Evidence cited\n\nFrom spinelib's evidence table (`data/evidence.csv`), with how sure we are that "
-               "each figure is in its source.\n\n" + cite_markdown(ids))
+    return _md('<div class="page-break"></div>\n\n## Evidence cited (appendix)\n\nFor the clinician and the curious: '
+               "the research behind this plan, from spinelib's evidence table (`data/evidence.csv`), with how sure "
+               "we are that each figure is in its source.\n\n" + cite_markdown(ids))
 
 
 # ----- scenario comparison -----------------------------------------------------------------------
@@ -317,13 +426,23 @@ def run_scenario(spec, *, people: int, days: int, seed: int):
 def scenario_label(spec, fallback: str) -> str:
     """A short label for a scenario given by name or by a mapping of settings."""
     if isinstance(spec, str):
-        return spec
+        return readable(spec)
     if isinstance(spec, dict):
         if spec.get("label"):
             return str(spec["label"])
         if spec.get("base"):
-            return f"{spec['base']} (custom)"
+            return f"{readable(spec['base'])} (custom)"
     return fallback
+
+
+def readable(scenario_id: str) -> str:
+    """A scenario's name as words for a title (``gentle_daily`` -> ``Gentle daily``), never the raw id.
+
+    >>> readable("weekend_warrior")
+    'Weekend warrior'
+    """
+    text = str(scenario_id).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def describe_scenario(spec) -> str:
@@ -333,7 +452,7 @@ def describe_scenario(spec) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in (spec.get("params") or {}).items())
         text = f"{scenario_label(spec, 'custom')}: {desc.get(spec.get('base'), '')}"
         return text + (f" (with {extra})" if extra else "")
-    return f"{spec}: {desc.get(spec, '')}"
+    return f"{readable(spec)}: {desc.get(spec, '')}"
 
 
 def _compare_one(o: str, a: pd.Series, b: pd.Series) -> dict:
@@ -373,8 +492,22 @@ def _outcome_name(o: str) -> str:
 
 def _fmt(o, v, diff: bool = False) -> str:
     if o == "adherence":
-        return f"{v * 100:+.0f} points" if diff else f"{v:.0%}"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+        text = f"{v * 100:+.0f} points" if diff else f"{v:.0%}"
+    else:
+        text = f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    return text.replace("-0.00", "0.00").replace("+0 points", "0 points").replace("-0 points", "0 points")
+
+
+def shown_real(r) -> bool:
+    """A difference is called real only when its interval, as printed, stays clear of zero
+    (an interval shown as "-0.04 to 0.00" touches zero and is not called real)."""
+    if not r.real:
+        return False
+    for v in (r.diff_lo, r.diff_hi):
+        shown = _fmt(r.outcome, v, True)
+        if float(shown.split()[0]) == 0:
+            return False
+    return (r.diff_lo > 0) == (r.diff_hi > 0)
 
 
 def _interval(o, mean, lo, hi, diff: bool = False) -> str:
@@ -385,7 +518,7 @@ def outcome_table(cmp: pd.DataFrame, label_a: str, label_b: str):
     """The comparison as an HTML table: each mean with its 95% interval, and the difference."""
     body = []
     for r in cmp.itertuples():
-        verdict = "real difference" if r.real else "not distinguishable"
+        verdict = "real difference" if shown_real(r) else "not distinguishable"
         body.append(
             f"<tr><td>{esc(_outcome_name(r.outcome))}</td>"
             f"<td>{esc(_interval(r.outcome, r.mean_a, r.lo_a, r.hi_a))}</td>"
@@ -422,13 +555,13 @@ def scenario_bands(res_a, res_b, label_a: str, label_b: str, states=("pain", "ha
     a, b = plot_text(label_a), plot_text(label_b)
     if a == b:
         a, b = a + " (A)", b + " (B)"
-    return cohort_bands({a: res_a, b: res_b}, states=states, weeks=True)
+    return week_ticks(cohort_bands({a: res_a, b: res_b}, states=states, weeks=True))
 
 
 def _summary_line(r, label_a: str, label_b: str) -> str:
     """One Markdown bullet; the labels arrive already through :func:`~spinelib.render.md_esc`."""
     name = md_esc(_outcome_name(r.outcome).split(" (")[0].lower().capitalize())
-    if not r.real:
+    if not shown_real(r):
         return (f"- **{name}**: the two scenarios cannot be told apart at this cohort size "
                 f"(difference {_fmt(r.outcome, r.diff, True)}, 95% interval {_fmt(r.outcome, r.diff_lo, True)} to "
                 f"{_fmt(r.outcome, r.diff_hi, True)} includes zero).")

@@ -77,7 +77,9 @@ table.parameters th { white-space: nowrap; background: #f4f6f8; }
 .status-fail { color: var(--bad); font-weight: 600; }
 .note { border-top: 2px solid var(--rule); margin-top: 2rem; padding-top: .6rem; color: var(--muted); font-size: .9rem; }
 .page-break { break-before: page; page-break-before: always; }
-@page { size: A4; margin: 14mm 13mm 16mm; }
+@page { size: A4; margin: 14mm 13mm 16mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt "DejaVu Sans", sans-serif;
+                  color: #5b6670; } }
 @media print {
   body { font-size: 10.5pt; }
   main.report { max-width: none; padding: 0; }
@@ -210,7 +212,9 @@ def html_to_pdf(html_path, pdf_path, *, timeout: float = 120) -> Path:
 
 # ----- one Chromium for many PDFs ----------------------------------------------------------------
 # What ``chromium --headless --print-to-pdf --no-pdf-header-footer`` asks of Page.printToPDF: the
-# page's own @page size and margins, backgrounds printed, no header or footer.
+# page's own @page size and margins, backgrounds printed, and no header or footer from Chromium
+# (the page numbers and the client's name are the page's own @page margin boxes, see PAGE_CSS and
+# ``blocks.header``), so a PDF printed alone and one printed in a batch look the same.
 PRINT_TO_PDF = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
 TAB_PAGES = 100  # pages printed in one tab before it is replaced by a new one
 # flags of the one-shot command line only: with any of them Chromium runs its own print command and quits

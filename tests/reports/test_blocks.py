@@ -43,10 +43,10 @@ def test_outcome_table_uses_the_simulator_labels_and_escapes():
 
 def test_scenario_labels_and_descriptions():
     "comparison: labels and descriptions for names and settings"
-    assert rf.scenario_label("gentle_daily", "A") == "gentle_daily"
-    assert rf.scenario_label({"base": "supervised"}, "A") == "supervised (custom)"
+    assert rf.scenario_label("gentle_daily", "A") == "Gentle daily"
+    assert rf.scenario_label({"base": "supervised"}, "A") == "Supervised (custom)"
     assert rf.scenario_label({"base": "supervised", "label": "Clinic"}, "A") == "Clinic"
-    assert rf.describe_scenario("weekend_warrior").startswith("weekend_warrior: one 90-minute")
+    assert rf.describe_scenario("weekend_warrior").startswith("Weekend warrior: one 90-minute")
 
 
 def test_plan_blocks_share_the_widget_rendering_and_escape():
@@ -67,3 +67,74 @@ def test_plan_blocks_share_the_widget_rendering_and_escape():
     header = rf.header("Personal plan", "<Ana>", "2026-01-01", {"goals": ["<g>"], "red_flags": {"night_pain": False}}).data
     assert "&lt;Ana&gt;" in header and "&lt;g&gt;" in header and "<Ana>" not in header
     assert "1 answered no" in header
+
+
+def test_day_plan_shows_a_drawing_per_exercise_and_stays_self_contained():
+    "personal plan: each exercise row has its drawing with alt text; the page still passes the offline check"
+    from spinelib.drawing import alt_text
+    from spinelib.render import esc
+    from spinelib.reports.pages import check_self_contained
+
+    routine = spinelib.build_routine({"minutes_per_day": 30, "equipment": ["mat", "band", "dumbbell"]})
+    day = rf.day_plan(routine).data
+    assert day.count("<svg") == len(routine.items)
+    for it in routine.items:
+        assert f'aria-label="{esc(alt_text(it.exercise_id))}"' in day
+    check_self_contained(f"<html><body>{day}</body></html>")
+
+
+def test_header_names_continuation_pages_safely_and_referrals_hide_the_plan():
+    "personal plan: the printed footer's name is a CSS-escaped string; a referral header lists no plan weeks or minutes"
+    header = rf.header("Personal plan", 'Ana "</style><script>', "2026-01-01", {}).data
+    assert "@bottom-left" in header and "</style><script>" not in header.split("</style>", 1)[0] + "</style>"
+    assert header.count("</style>") == 1
+    prof = spinelib.Profile(minutes_per_day=20).to_dict()
+    shown = rf.header_parameters(prof, 8, plan=False)
+    assert not {"minutes_per_day", "days_per_week", "weeks", "equipment"} & set(shown) and "red_flags" in shown
+    assert rf.header_parameters(prof, 8)["weeks"] == 8
+
+
+def test_ladder_is_short_and_consistent_with_its_sentence():
+    "personal plan: unchanged weeks collapse into ranges, easier weeks say what they do, the sentence matches the rows"
+    routine = spinelib.build_routine({"minutes_per_day": 60, "equipment": ["mat", "band", "dumbbell", "kettlebell"]})
+    prog = routine.progression(weeks=52)
+    page = rf.ladder(prog).data
+    assert "Same as last week" not in page and page.count("<tr>") < 52
+    assert "Easier week:" in page and "at most one exercise moves one rung" in page
+    one_step = [line for line in page.split("<tr>") if "One step up:" in line]
+    assert all(line.count("-&gt;") == 2 for line in one_step)  # one exercise, one rung: "a -> b (load x -> y)"
+    short = rf.ladder(spinelib.build_routine({"minutes_per_day": 5}).progression(weeks=1)).data
+    assert "Start with the day plan above" in short
+
+
+def test_interval_touching_zero_is_not_called_real():
+    "comparison: a difference whose printed interval reaches 0.00 is not called a real difference"
+    row = pd.DataFrame([{"outcome": "flares", "mean_a": 1.0, "lo_a": .9, "hi_a": 1.1, "mean_b": .98, "lo_b": .9,
+                         "hi_b": 1.05, "diff": -0.02, "diff_lo": -0.04, "diff_hi": -0.001, "real": True}])
+    page = rf.outcome_table(row, "A", "B").data
+    assert "real difference" not in page and "-0.00" not in page and "0.00" in page
+    assert "cannot be told apart" in rf.plain_summary(row, "A", "B", 100).data
+
+
+def test_week_ticks_are_readable_from_one_to_104_weeks():
+    "comparison and projection: at most about 8 week ticks for 104 weeks, and day ticks for a 1-week run"
+    import matplotlib.pyplot as plt
+
+    for weeks, most, least in ((104, 10, 3), (52, 10, 3), (1, 8, 3)):
+        fig, ax = plt.subplots()
+        ax.plot([0, weeks], [0, 1])
+        ax.set_xlabel("week")
+        rf.week_ticks(fig, weeks)
+        ticks = [t for t in ax.get_xticks() if 0 <= t <= weeks]
+        assert least <= len(ticks) <= most, (weeks, ticks)
+        if weeks == 1:
+            assert ax.get_xlabel() == "day"
+        plt.close(fig)
+
+
+def test_why_this_plan_is_plain():
+    "personal plan: 'why this plan' is a short list in plain words, with no citation ids"
+    routine = spinelib.build_routine({"minutes_per_day": 15})
+    why = rf.why_this_plan(routine).data
+    assert why.startswith('<section id="why"><h2>Why this plan</h2>') and why.count("<li>") >= 2
+    assert "I1-" not in why and "et al" not in why

@@ -1,4 +1,4 @@
-"""Hostile strings in every field of both report templates: refused by the field's rule (one line), or shown
+"""Hostile strings in every field of every report template: refused by the field's rule (one line), or shown
 literally through the one escaping path (spinelib.render.esc / md_esc / plot_text) in HTML, Markdown and figures.
 Three real reports check the whole page: escaped text, every section, no script, self-contained."""
 from __future__ import annotations
@@ -31,7 +31,8 @@ HOSTILE = {
     "nul": "a\x00b",
 }
 # the fields whose values are free text; every other field has a vocabulary, a number range or a date
-TEXT_FIELDS = {("personal-plan", "name"), ("scenario-comparison", "title"), ("scenario-comparison", "label")}
+TEXT_FIELDS = {("personal-plan", "name"), ("scenario-comparison", "title"), ("scenario-comparison", "label"),
+               ("progress-report", "name"), ("progress-report", "journal")}
 
 
 def _fields():
@@ -50,6 +51,20 @@ def _fields():
     yield "scenario-comparison", "params key", lambda h: {"scenario_b": {"base": "gentle_daily", "params": {h: 1}}}
     yield "scenario-comparison", "params value", lambda h: {"scenario_b": {"base": "gentle_daily",
                                                                             "params": {"sitting_hours": h}}}
+    # every declared parameter of every other registered template (a new template is covered as it is added)
+    for key in reports.TEMPLATES:
+        if key in ("personal-plan", "scenario-comparison"):
+            continue
+        for f in reports.template_parameters(key):
+            yield key, f, lambda h, f=f: {f: h}
+
+
+def test_hostile_fields_cover_every_declared_parameter():
+    "the field list reaches every parameter every registered template declares"
+    covered = {(t, f.split()[0]) for t, f, _ in FIELDS}
+    for key in reports.TEMPLATES:
+        for f in reports.template_parameters(key):
+            assert (key, f) in covered or (key == "personal-plan" and f == "red_flags"), (key, f)
 
 
 FIELDS = list(_fields())
@@ -219,3 +234,18 @@ def test_template_run_directly_still_escapes(tmp_path):
 
     nb = nbformat.read(reports.template_path("personal-plan"), as_version=4)
     assert any('rf.header("Personal plan", rf.person_name(name),' in c.source for c in nb.cells)
+
+
+def test_progress_report_names_are_journal_names(tmp_path):
+    "progress report: the name is a journal name (refused before any kernel otherwise); an apostrophe is escaped"
+    with pytest.raises(InputError, match=r"^name: must be a name of 1 to 80 letters"):
+        reports.validate_parameters("progress-report", {"name": "<script>alert(1)</script>"})
+    name = "Ann O'Neil-Ünal"
+    res = reports.run_report("progress-report", {"name": name, "report_date": "2026-01-02", "demo_days": 21,
+                                                 "weeks": 2, "people": 100}, tmp_path / "g.html")
+    page = res.html.read_text(encoding="utf-8")
+    assert f"<title>Progress report: {esc(name)}</title>" in page
+    assert f"<h1>Progress report: {name}</h1>" in page  # (an apostrophe is plain text in element content)
+    assert page.count("data:image/png") == 1  # the you-and-the-model figure, once
+    assert page.count("<table") == page.count("</table>")
+    reports.check_self_contained(page)

@@ -167,7 +167,8 @@ def test_scenario_comparison_end_to_end(comparison):
     "scenario comparison: side-by-side plots, outcomes with 95% intervals, plain-language summary"
     page = comparison.html.read_text(encoding="utf-8")
     text = _text(page)
-    for needle in ("gentle_daily", "weekend_warrior", "Side by side over time", "Outcomes with 95% intervals",
+    assert "gentle_daily" not in text and "weekend_warrior" not in text  # scenarios by name, never by id
+    for needle in ("Gentle daily", "Weekend warrior", "Side by side over time", "Outcomes with 95% intervals",
                    "What the comparison says", "Not medical advice"):
         assert needle in text, needle
     assert page.count('src="data:image/png;base64,') >= 2
@@ -177,7 +178,7 @@ def test_scenario_comparison_end_to_end(comparison):
 
 @needs_chromium
 def test_pdfs_pages_and_text(plan, red, comparison, pdf_text):
-    "pdf: red-flag report 1 page; comparison 3 pages; plan 4-8 pages (its length follows the catalogue and evidence)"
+    "pdf: red-flag report 1 page; comparison 2 pages (the disclaimer under its header, no page of its own); plan 4-8 pages"
     n, text = pdf_text(red.pdf)
     assert n == 1 and "See a clinician" in text and "Your day plan" not in text
     n, text = pdf_text(plan.pdf)
@@ -185,7 +186,8 @@ def test_pdfs_pages_and_text(plan, red, comparison, pdf_text):
     for needle in ("Personal plan: Ana Test", "Your day plan", "Five-insight audit", "Evidence cited"):
         assert needle in text, needle
     n, text = pdf_text(comparison.pdf)
-    assert n == 3, n
+    assert n == 2, n
+    assert text.index("Not medical advice") < text.index("Outcomes with 95% intervals")
     assert "Outcomes with 95% intervals" in text
 
 
@@ -228,12 +230,13 @@ def test_browser_opens_report_offline(plan, playwright):
 
 # ----- examples ------------------------------------------------------------------------------
 def test_example_sets_cover_the_issue():
-    "examples: personal plans incl. a red-flag-positive client, and a scenario comparison; all valid"
+    "examples: personal plans incl. a red-flag-positive client, a scenario comparison and a progress report; all valid"
     from spinelib import screen_red_flags
 
     sets = reports.example_sets()
     plans = [s for s in sets if s["template"] == "personal-plan"]
     assert len(plans) >= 3 and any(s["template"] == "scenario-comparison" for s in sets)
+    assert any(s["template"] == "progress-report" for s in sets)
     assert any(screen_red_flags(s["parameters"].get("red_flags")).referral for s in plans)
     for s in sets:
         reports.validate_parameters(s["template"], s["parameters"])
