@@ -17,7 +17,7 @@ from .catalogue import load_catalogue
 from .errors import InputError, number
 
 __all__ = ["parse_ratio", "breath_timing", "breathing_pattern", "evening_routine", "filter_catalogue",
-           "TRANSITIONS", "transition_day"]
+           "TRANSITIONS", "transition_day", "session_steps", "REST_SECONDS"]
 
 
 def parse_ratio(text) -> tuple[float, float]:
@@ -210,3 +210,34 @@ def transition_day(bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours
         "practice_reps_week": reps_week,
         "practice_share": round(reps_week / (per_day * 7), 2) if per_day else float("nan"),
     }
+
+
+REST_SECONDS = 30
+
+
+def session_steps(items, rest_s: float = REST_SECONDS) -> pd.DataFrame:
+    """A guided session, step by step, from the items of one slot (``Routine.slots[slot]``).
+
+    One ``exercise`` step per item (its minutes as the countdown) and a ``rest`` step between
+    two items. Columns: ``step`` (1-based), ``kind``, ``exercise_id``, ``name``, ``dosage``,
+    ``cues`` (a list), ``seconds``, ``breathing`` (a down-regulation drill: the breathing pacer
+    is shown), ``cautions``.
+
+    >>> from types import SimpleNamespace as I
+    >>> a = I(exercise_id="bird_dog", name="Bird dog", dosage="2 x 6", cues=("slow",), minutes=3,
+    ...       category="micro_strength", cautions="")
+    >>> session_steps([a, a])["kind"].tolist()
+    ['exercise', 'rest', 'exercise']
+    """
+    rest_s = number(rest_s, "rest_s", 0, 300)
+    rows = []
+    for k, it in enumerate(items):
+        if k and rest_s:
+            rows.append(("rest", "", "Rest", f"{rest_s:g} s", ["Breathe easily", "Get ready for the next one"],
+                         float(rest_s), False, ""))
+        rows.append(("exercise", it.exercise_id, it.name, it.dosage, list(it.cues), float(it.minutes) * 60,
+                     it.category == "down_regulation", it.cautions or ""))
+    frame = pd.DataFrame(rows, columns=["kind", "exercise_id", "name", "dosage", "cues", "seconds", "breathing",
+                                        "cautions"])
+    frame.insert(0, "step", range(1, len(frame) + 1))
+    return frame

@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from ..errors import InputError, Shown, whole_number
+from ..journal import check_person
 from ..profile import ALLOWED, Profile
 from ..render import UNSAFE_CHARS
 from ..sim import Params, scenarios
@@ -221,6 +222,14 @@ RULES = {
         "weeks": whole_rule("weeks", 1, 104, "a whole number of weeks"),
         "seed": whole_rule("seed", 0, SEED_MAX),
         "title": optional_text_rule("title", 120),
+    },
+    "progress-report": {
+        "name": _described(lambda v: check_person(v, "name"), "a name of 1 to 80 letters, digits, spaces or . ' - _"),
+        "journal": optional_text_rule("journal", 500),
+        "report_date": date_rule("report_date"),
+        "weeks": whole_rule("weeks", 1, 26, "a whole number of weeks"),
+        "people": whole_rule("people", 100, 20000, "a whole number of people"),
+        "demo_days": whole_rule("demo_days", 0, 1095, "a whole number of days"),
     },
 }
 

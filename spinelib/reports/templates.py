@@ -42,6 +42,11 @@ TEMPLATES = {
         "scenario-comparison", "scenario_comparison.ipynb", "Scenario comparison",
         "Two simulator scenarios side by side: plots, a table of outcomes with 95% intervals, and which "
         "differences are real at this cohort size."),
+    "progress-report": TemplateInfo(
+        "progress-report", "progress_report.ipynb", "Progress report",
+        "One person's practice log: streaks, adherence against the plan, weekly minutes, weekly measures against "
+        "their minimal important differences, the log over the simulated cohort for the same routine, and a "
+        "personal forecast with honest intervals."),
 }
 
 
