@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from spinelib import reports
 from spinelib.errors import InputError
 from spinelib.reports import cli
-from spinelib.reports.executor import (WORKER_ENV, Done, InlineExecutor, Interrupted, LocalExecutor, interruptible,
+from spinelib.executor import (WORKER_ENV, Done, InlineExecutor, Interrupted, LocalExecutor, interruptible,
                                        open_executor)
 
 HERE = Path(__file__).resolve().parent

@@ -168,7 +168,7 @@ def test_killed_worker_fails_only_its_row(scene):
     kernel = int(wait_for(lambda: scene.started("Ben").exists() and scene.started("Ben").read_text(),
                           "row 2's kernel", proc))
     worker = psutil.Process(kernel).parent()
-    assert "spinelib.reports.executor" in " ".join(worker.cmdline())
+    assert "spinelib.executor" in " ".join(worker.cmdline())
     worker.send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=SAFETY)
     assert proc.returncode == 1, err

@@ -1,4 +1,4 @@
-"""One executor for batches of work: local worker processes by default, or a Dask cluster.
+"""One executor for report batches and experiments: local worker processes by default, or a Dask cluster.
 
 ::
 
@@ -30,7 +30,7 @@ job at a time:
   process is gone, however it went (a pipe they watch reaches end of file);
 - :meth:`~LocalExecutor.cancel` drops the jobs not started and stops the workers at once.
 
-**Dask** (``scheduler="tcp://host:8786"``): a ``distributed.Client`` with the same interface;
+**Dask** (``scheduler="tcp://host:8786"``, or a connected ``distributed.Client``): the same interface;
 the cluster's workers need spinelib installed. A job whose worker dies is retried by Dask on
 another worker (up to its ``allowed-failures``), then fails with one line. ``cancel()`` cancels
 every future; a task already running on a worker of the cluster finishes there and its result
@@ -58,7 +58,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import InputError
+from .errors import InputError
 
 __all__ = ["Done", "Interrupted", "interruptible", "open_executor", "InlineExecutor", "LocalExecutor",
            "DaskExecutor", "on_worker_exit", "one_line", "WORKER_ENV"]
@@ -291,7 +291,7 @@ def worker_main(conn_fd: str, life_fd: str, folder: str) -> None:
 
 # --- local worker processes: the calling side
 _BOOT = ("import sys, json; sys.path[:0] = [p for p in json.loads(sys.argv[1]) if p not in sys.path]; "
-         "from spinelib.reports.executor import worker_main; worker_main(*sys.argv[2:])")
+         "from spinelib.executor import worker_main; worker_main(*sys.argv[2:])")
 
 
 class _Worker:
@@ -469,7 +469,11 @@ class LocalExecutor(_Executor):
 class DaskExecutor(_Executor):
     """Jobs on the Dask cluster whose scheduler is at ``address`` (see the module's notes)."""
 
-    def __init__(self, address: str):
+    def __init__(self, address):
+        self._own = True
+        if type(address).__name__ == "Client" and hasattr(address, "submit"):  # a distributed.Client given in Python
+            self.client, self._own, self._futures = address, False, {}
+            return
         allowed = "the address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786"
         try:
             from distributed import Client
@@ -520,7 +524,8 @@ class DaskExecutor(_Executor):
         with contextlib.suppress(Exception):
             if futures:
                 self.client.cancel(futures, force=True)
-        self.client.close()
+        if self._own:  # a Client the caller gave stays open: it is theirs
+            self.client.close()
 
     def close(self) -> None:
         self.cancel()
@@ -528,6 +533,9 @@ class DaskExecutor(_Executor):
 
 def open_executor(workers: int = 2, scheduler: str | None = None) -> _Executor:
     """The executor for a batch: the Dask cluster at ``scheduler``, else ``workers`` local processes (1: this one).
+
+    ``scheduler`` is an address (``tcp://host:8786``) or a ``distributed.Client`` already
+    connected (used as it is, and left open afterwards).
 
     Use it as a context manager: ``submit(fn, job)``, then iterate ``completed()``; ``cancel()``
     stops everything. Connecting to ``scheduler`` happens here, so a bad address is a one-line

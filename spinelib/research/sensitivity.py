@@ -1,0 +1,224 @@
+"""Global sensitivity: which uncertain parameters drive an insight's conclusion (SALib).
+
+A *contrast* is one outcome of one scenario, or of a scenario pair's difference, written as
+text: ``"flares: micro_strength minus max_effort"`` (the cohort mean of ``flares`` under
+``micro_strength`` minus that under ``max_effort``) or ``"pain_change: gentle_daily"``.
+
+Both methods sample the unit cube with SALib and turn each coordinate into a parameter value
+through that parameter's prior (:meth:`~.priors.Prior.ppf`), so the indices are with respect to
+the priors of :mod:`.priors`. Every sample runs with the same ``seed`` (common random numbers:
+the same simulated people and the same daily chances), so a change in the output is the
+parameters' doing, not sampling noise.
+
+- :func:`morris`: elementary effects (screening); ``mu_star`` ranks the parameters, with a
+  bootstrap confidence interval, at ``trajectories x (D + 1)`` runs.
+- :func:`sobol`: first-order (``S1``) and total (``ST``) indices with bootstrap confidence
+  intervals, at ``base_samples x (D + 2)`` runs (Saltelli's scheme, scrambled Sobol points).
+
+:func:`sobol_indices` and :func:`morris_indices` take any function of the unit cube, so they
+are checked against functions whose indices are known (tests/research/test_sensitivity.py).
+
+>>> parse_contrast("flares: micro_strength minus max_effort")
+Contrast(outcome='flares', a='micro_strength', b='max_effort')
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, fmt_allowed, whole_number
+from ..executor import open_executor
+from ..sim import OUTCOMES, Params, scenarios, simulate
+from .priors import priors, unit_to_values, valid_params
+
+__all__ = ["Contrast", "parse_contrast", "contrast_value", "sobol", "morris", "sobol_indices", "morris_indices",
+           "sensitivity_plot", "model_function"]
+
+
+class Contrast(NamedTuple):
+    """An outcome of scenario ``a``, minus the same outcome of scenario ``b`` when ``b`` is given."""
+
+    outcome: str
+    a: str
+    b: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.a}" + (f" minus {self.b}" if self.b else "")
+
+
+def parse_contrast(text) -> Contrast:
+    """A :class:`Contrast` from ``"OUTCOME: SCENARIO [minus SCENARIO]"`` (or a Contrast, or a tuple)."""
+    if isinstance(text, Contrast):
+        c = text
+    elif isinstance(text, tuple) and len(text) in (2, 3):
+        c = Contrast(*text)
+    elif isinstance(text, str):
+        m = re.fullmatch(r"\s*(\w+)\s*:\s*(\w+)\s*(?:(?:minus|-)\s*(\w+))?\s*", text)
+        if not m:
+            raise InputError("contrast", "text like 'flares: micro_strength minus max_effort'", text)
+        c = Contrast(m.group(1), m.group(2), m.group(3))
+    else:
+        raise InputError("contrast", "text like 'flares: micro_strength minus max_effort'", str(type(text).__name__))
+    if c.outcome not in OUTCOMES:
+        raise InputError("contrast outcome", fmt_allowed(OUTCOMES), c.outcome)
+    for s in (c.a, c.b):
+        if s is not None and s not in scenarios():
+            raise InputError("contrast scenario", fmt_allowed(scenarios()), s)
+    return c
+
+
+def contrast_value(contrast, params=None, *, people: int = 200, days: int = 84, seed: int = 0) -> float:
+    """The contrast's value for one parameter set (cohort means; both sides with the same ``seed``)."""
+    c = parse_contrast(contrast)
+    p = Params.coerce(params)
+    out = float(np.nanmean(simulate(c.a, people=people, days=days, seed=seed, params=p).people[c.outcome]))
+    if c.b:
+        out -= float(np.nanmean(simulate(c.b, people=people, days=days, seed=seed, params=p).people[c.outcome]))
+    return out
+
+
+def _evaluate_rows(job: dict) -> list[float]:
+    """The contrast for a chunk of unit-cube rows (worker side)."""
+    prior = priors(job["names"])
+    base = Params(**job["base"])
+    values = unit_to_values(job["rows"], prior)
+    return [contrast_value(job["contrast"], valid_params(dict(zip(prior, row)), base, prior),
+                           people=job["people"], days=job["days"], seed=job["seed"]) for row in values]
+
+
+def model_function(contrast, names=None, *, people: int = 200, days: int = 84, seed: int = 0, params=None,
+                   workers: int = 1, scheduler=None, chunk: int = 16):
+    """``f(U) -> Y``: the contrast at each row of ``U`` (unit cube, one column per name), run on the executor.
+
+    Rows go out in chunks of ``chunk`` to ``workers`` local processes or a Dask cluster
+    (``scheduler``); the answer is in row order whatever order the chunks finish in.
+    """
+    c = tuple(parse_contrast(contrast))
+    names = list(priors(names))
+    base = Params.coerce(params).to_dict()
+
+    def f(U: np.ndarray) -> np.ndarray:
+        U = np.asarray(U, dtype=float)
+        Y = np.empty(len(U))
+        with open_executor(workers, scheduler) as ex:
+            for start in range(0, len(U), chunk):
+                ex.submit(_evaluate_rows, {"start": start, "rows": U[start:start + chunk].tolist(), "names": names,
+                                           "contrast": c, "base": base, "people": people, "days": days,
+                                           "seed": seed})
+            for d in ex.completed():
+                if d.error:
+                    raise InputError("sensitivity", "model runs that finish", d.error)
+                Y[d.job["start"]:d.job["start"] + len(d.value)] = d.value
+        return Y
+
+    f.names = names
+    return f
+
+
+def _problem(names) -> dict:
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def sobol_indices(fn, names, base_samples: int = 64, *, seed: int = 0, conf_level: float = 0.95,
+                  label: str = "") -> pd.DataFrame:
+    """First-order and total Sobol indices of ``fn`` (a function of the unit cube ``(n, D) -> (n,)``).
+
+    Tidy: one row per parameter and index (``S1``, ``ST``): ``value``, ``conf`` (half-width of
+    the bootstrap ``conf_level`` interval), ``lo``, ``hi``, ``rank`` (1 = largest total index).
+    """
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    n = whole_number(base_samples, "base_samples", 2, 1 << 20)
+    problem = _problem(names)
+    X = sample.sample(problem, n, calc_second_order=False, seed=seed)
+    Y = np.asarray(fn(X), dtype=float)
+    res = analyze.analyze(problem, Y, calc_second_order=False, conf_level=conf_level, seed=seed)
+    rows = [{"contrast": label, "method": "sobol", "parameter": p, "index": ix, "value": float(res[ix][i]),
+             "conf": float(res[f"{ix}_conf"][i])} for i, p in enumerate(names) for ix in ("S1", "ST")]
+    df = pd.DataFrame(rows)
+    df["lo"], df["hi"] = df["value"] - df["conf"], df["value"] + df["conf"]
+    order = df[df["index"] == "ST"].sort_values("value", ascending=False)["parameter"].tolist()
+    df["rank"] = df["parameter"].map({p: i + 1 for i, p in enumerate(order)})
+    df.attrs.update({"runs": len(X), "base_samples": n, "conf_level": conf_level})
+    return df.sort_values(["rank", "index"]).reset_index(drop=True)
+
+
+def morris_indices(fn, names, trajectories: int = 10, *, levels: int = 4, seed: int = 0, conf_level: float = 0.95,
+                   label: str = "") -> pd.DataFrame:
+    """Morris elementary effects of ``fn`` over the unit cube: one row per parameter and index
+    (``mu_star``, ``mu``, ``sigma``); ``mu_star`` has a bootstrap interval; ``rank`` by ``mu_star``."""
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    r = whole_number(trajectories, "trajectories", 2, 100_000)
+    problem = _problem(names)
+    X = sample.sample(problem, r, num_levels=levels, seed=seed)
+    Y = np.asarray(fn(X), dtype=float)
+    res = analyze.analyze(problem, X, Y, conf_level=conf_level, num_levels=levels, seed=seed)
+    rows = []
+    for i, p in enumerate(names):
+        conf = float(res["mu_star_conf"][i])
+        for ix in ("mu_star", "mu", "sigma"):
+            v = float(res[ix][i])
+            c = conf if ix == "mu_star" else np.nan
+            rows.append({"contrast": label, "method": "morris", "parameter": p, "index": ix, "value": v, "conf": c})
+    df = pd.DataFrame(rows)
+    df["lo"], df["hi"] = df["value"] - df["conf"], df["value"] + df["conf"]
+    order = df[df["index"] == "mu_star"].sort_values("value", ascending=False)["parameter"].tolist()
+    df["rank"] = df["parameter"].map({p: i + 1 for i, p in enumerate(order)})
+    df.attrs.update({"runs": len(X), "trajectories": r, "conf_level": conf_level})
+    return df.sort_values(["rank", "index"]).reset_index(drop=True)
+
+
+def sobol(contrast, base_samples: int = 64, *, names=None, people: int = 200, days: int = 84, seed: int = 0,
+          params=None, conf_level: float = 0.95, workers: int = 1, scheduler=None) -> pd.DataFrame:
+    """Sobol indices of a contrast (e.g. ``"flares: micro_strength minus max_effort"``) over the priors.
+
+    ``names``: the parameters to vary (default: every uncertain one); ``base_samples``: a power
+    of 2 (runs: ``base_samples x (len(names) + 2)`` per side of the contrast).
+    """
+    c = parse_contrast(contrast)
+    f = model_function(c, names, people=people, days=days, seed=seed, params=params, workers=workers,
+                       scheduler=scheduler)
+    return sobol_indices(f, f.names, base_samples, seed=seed, conf_level=conf_level, label=str(c))
+
+
+def morris(contrast, trajectories: int = 10, *, names=None, people: int = 200, days: int = 84, seed: int = 0,
+           params=None, levels: int = 4, conf_level: float = 0.95, workers: int = 1, scheduler=None) -> pd.DataFrame:
+    """Morris screening of a contrast over the priors (runs: ``trajectories x (len(names) + 1)`` per side)."""
+    c = parse_contrast(contrast)
+    f = model_function(c, names, people=people, days=days, seed=seed, params=params, workers=workers,
+                       scheduler=scheduler)
+    return morris_indices(f, f.names, trajectories, levels=levels, seed=seed, conf_level=conf_level, label=str(c))
+
+
+def sensitivity_plot(df: pd.DataFrame, *, top: int = 12, title: str | None = None, figsize=None):
+    """Ranked indices with their intervals (horizontal bars, the largest at the top): ``S1`` and ``ST``
+    for Sobol, ``mu_star`` for Morris. Returns a matplotlib ``Figure``."""
+    from matplotlib.figure import Figure
+
+    sobol_like = set(df["index"]) >= {"S1", "ST"}
+    shown = ["ST", "S1"] if sobol_like else ["mu_star"]
+    d = df[df["rank"] <= top]
+    params_ = d.sort_values("rank")["parameter"].drop_duplicates().tolist()
+    fig = Figure(figsize=figsize or (6.4, 0.35 * len(params_) + 1.4), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(params_))[::-1]
+    h = 0.8 / len(shown)
+    colors = {"ST": "#1b6ca8", "S1": "#8fb8de", "mu_star": "#1b6ca8"}
+    for k, ix in enumerate(shown):
+        sub = d[d["index"] == ix].set_index("parameter").reindex(params_)
+        yy = y + (len(shown) - 1) * h / 2 - k * h
+        ax.barh(yy, sub["value"], height=h, color=colors[ix], label=ix,
+                xerr=sub["conf"].fillna(0).to_numpy(), error_kw={"lw": 1, "capsize": 2})
+    ax.set_yticks(y, params_)
+    ax.axvline(0, color="0.5", lw=0.8)
+    label = df["contrast"].iloc[0] if "contrast" in df and len(df) else ""
+    ax.set_xlabel("Sobol index (share of variance)" if sobol_like else "mean |elementary effect| (mu*)")
+    ax.set_title(title or f"{'Sobol' if sobol_like else 'Morris'}: {label}", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right")
+    return fig
