@@ -22,6 +22,7 @@ from .sim.curves import ACWR_BAND, habit_curve
 from .sim.results import band_frame
 
 __all__ = [
+    "fit_y",
     "PALETTE_NAME",
     "COLORS",
     "PALETTE",
@@ -73,7 +74,7 @@ PALETTE: dict[str, str] = {
 
 # axis labels with units for the simulator's states (pain on 0-100, see docs/model.md)
 STATE_LABELS: dict[str, str] = {
-    "capacity": "capacity (load level tolerated, 1-5)",
+    "capacity": "capacity (load level tolerated; can pass the top rung, 5)",
     "fatigue": "fatigue (model units)",
     "sensitivity": "sensitivity (0-1)",
     "habit": "habit strength (0-1)",
@@ -98,7 +99,7 @@ STATE_LABELS: dict[str, str] = {
 }
 # short units for the small panels of cohort_bands (the panel title names the state)
 STATE_UNITS: dict[str, str] = {
-    "capacity": "load level (1-5)",
+    "capacity": "load level (5 = top rung)",
     "fatigue": "model units",
     "sensitivity": "0-1",
     "habit": "0-1",
@@ -193,8 +194,7 @@ def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None
     what = ("share of people" + (f", {int(smooth)}-day average" if smooth > 1 else "")) if binary \
         else "cohort mean and 95% band"
     ax.set_title(title if title is not None else f"{state.replace('_', ' ')}: {what}")
-    if binary:
-        ax.set_ylim(bottom=0)
+    fit_y(ax, zero=binary)
     if len(res) > 1 or label:
         ax.legend(frameon=False, fontsize="small")
     return fig
@@ -242,11 +242,27 @@ def update_cohort_bands(fig: Figure, results, states=None, *, weeks: bool = True
             if binary:
                 bf = bf.assign(mean=bf["mean"].rolling(7, min_periods=1).mean())
             _draw_band(ax, bf, name, i, weeks, band=not binary)
-        ax.relim()
-        ax.autoscale_view()
-        if binary:
-            ax.set_ylim(bottom=0)
+        fit_y(ax, zero=binary)
     return fig
+
+
+def fit_y(ax, *, zero: bool = False) -> None:
+    """Scale the y axis to the data drawn now (lines and bands), from 0 when ``zero``. An axis whose limits
+    were set once stops autoscaling, so a redrawn panel would keep its old range and clip the new lines:
+    every plot that is redrawn calls this.
+
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1], [0, 0.1]); ax.set_ylim(0, 0.1)
+    (0.0, 0.1)
+    >>> ax.lines[0].remove(); _ = ax.plot([0, 1], [0, 0.5]); fit_y(ax, zero=True); bool(ax.get_ylim()[1] >= 0.5)
+    True
+    >>> plt.close(fig)
+    """
+    ax.set_autoscaley_on(True)
+    ax.relim()
+    ax.autoscale_view(scalex=False)
+    if zero:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(0, max(hi, 1e-3))
 
 
 def clear_axes(fig: Figure) -> list:
@@ -376,8 +392,9 @@ def ladder_plot(frame: pd.DataFrame, *, title: str | None = None, figsize=None) 
             ax.annotate("\n".join(names), (x, lvl), xytext=(9, 0), textcoords="offset points", va="center",
                         fontsize=7)
     ax.set_xlim(-0.3, ncol - 0.15)
-    ax.set_ylim(0.4, 5.6)
-    ax.set_yticks(range(1, 6))
+    top = max(5, int(frame["load_level"].max())) if len(frame) else 5
+    ax.set_ylim(0.4, top + 0.6)
+    ax.set_yticks(range(1, top + 1))
     ax.set_xticks(range(ncol))
     ax.set_xticklabels([f"ladder {li}" for li in ladders] + (["stand-alone"] if len(single) else []))
     ax.set_ylabel("load level (1 = lightest, 5 = heaviest)")
@@ -449,7 +466,7 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
     ax.plot(curve["day"], curve["habit"], color=COLORS[0], lw=2.5, label="your curve")
     ax.axhline(0.95, color=COLORS[2], lw=1, ls="--")
     ax.text(1, 0.965, "95% of the plateau", color=COLORS[2], fontsize=8)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, max(1.05, float(curve["habit"].max()) * 1.05))
     ax.set_xlim(0, days * 1.09)
     ax.set_xlabel("day")
     ax.set_ylabel("habit strength (0-1)")

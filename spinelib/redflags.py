@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError, yes_no
 
-__all__ = ["RED_FLAG_QUESTIONS", "URGENT", "RedFlagResult", "screen_red_flags", "normalise_answers"]
+__all__ = ["RED_FLAG_QUESTIONS", "URGENT", "GROUPS", "RedFlagResult", "screen_red_flags", "normalise_answers"]
 
 RED_FLAG_QUESTIONS: dict[str, str] = {
     "bladder_bowel": "Have you recently lost control of your bladder or bowels (leaking, or being unable to pass urine)?",
@@ -26,6 +26,14 @@ RED_FLAG_QUESTIONS: dict[str, str] = {
 }
 
 URGENT = ("bladder_bowel", "saddle_numbness", "progressive_weakness")
+
+# the questions by what a yes may point to (how the screen groups them, and how a message names them)
+GROUPS: dict[str, tuple[str, ...]] = {
+    "signs of pressure on the nerves at the base of the spine (urgent)": URGENT,
+    "signs of another serious cause (infection, cancer, a fracture)": (
+        "fever_unwell", "weight_loss", "cancer_history", "significant_trauma", "night_pain"),
+    "age: new back pain at an age where serious causes are more common": ("age_new_pain",),
+}
 
 _REASONS = {
     "bladder_bowel": "new loss of bladder or bowel control",
@@ -100,12 +108,33 @@ class RedFlagResult:
         return [_REASONS[q] for q in self.positives]
 
     @property
+    def urgent_reasons(self) -> list[str]:
+        """The reasons that are signs of pressure on the nerves (the urgent ones)."""
+        return [_REASONS[q] for q in self.positives if q in URGENT]
+
+    @property
+    def other_reasons(self) -> list[str]:
+        """The reasons that are not signs of pressure on the nerves."""
+        return [_REASONS[q] for q in self.positives if q not in URGENT]
+
+    @property
     def message(self) -> str:
+        """What to do, in plain words; the urgent nerve signs are named apart from the other reasons.
+
+        >>> r = screen_red_flags({"saddle_numbness": "yes", "age_new_pain": "yes"})
+        >>> "numbness in the saddle area. These can be signs of pressure" in r.message
+        True
+        >>> r.message.index("over 50") > r.message.index("signs of pressure")
+        True
+        """
         if self.urgent:
+            other = self.other_reasons
             return ("Seek urgent medical care today (an emergency department or an urgent call to your doctor): "
-                    + "; ".join(self.reasons)
+                    + "; ".join(self.urgent_reasons)
                     + ". These can be signs of pressure on the nerves at the base of the spine and need to be "
-                    "checked straight away. Do not start an exercise routine.")
+                    "checked straight away."
+                    + (" Also tell them about: " + "; ".join(other) + "." if other else "")
+                    + " Do not start an exercise routine.")
         if self.referral:
             return ("Please see a clinician promptly before starting an exercise routine: "
                     + "; ".join(self.reasons)

@@ -15,13 +15,22 @@ import pytest
 
 from spinelib.reports.nbrun import drop_ipc_dir, polling_client_class
 from spinelib.checks import EXERCISES
+from spinelib.classroom import answer_key, is_solution
 
 ROOT = Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
-MINE = ("00_start_here", "01_micro_strength", "02_calm_first", "03_transitions")
+MINE = ("00_start_here", "01_micro_strength", "02_calm_first", "03_transitions", "07_trust_the_model")
+# notebooks without registered "Try it" exercises that must still be there
+COMPANION = ("08_experiments_with_the_model", "09_track_your_practice")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.fixture(autouse=True)
+def session_folder(tmp_path_factory, monkeypatch):
+    """Kernels keep the safety screen's session answers in a fresh folder, never in the user's data folder."""
+    monkeypatch.setenv("SPINELIB_DATA_DIR", str(tmp_path_factory.mktemp("session")))
 
 
 def _read(path: Path):
@@ -78,13 +87,13 @@ def _flatten(outputs) -> str:
             text.append(o.get("text", ""))
         else:
             d = o.get("data", {})
-            text.append(d.get("text/html", "") + d.get("text/plain", ""))
+            text.append(d.get("text/html", "") + "\n" + d.get("text/plain", ""))
     return "\n".join(text)
 
 
 def test_notebooks_exist():
-    """notebooks/: the four start notebooks are there (the suite must never be empty)."""
-    assert set(MINE) <= set(IDS), f"missing notebooks: {set(MINE) - set(IDS)}"
+    """notebooks/: the four start notebooks and notebook 07 are there (the suite must never be empty)."""
+    assert set(MINE) | set(COMPANION) <= set(IDS), f"missing notebooks: {(set(MINE) | set(COMPANION)) - set(IDS)}"
 
 
 # ----------------------------------------------------------------------- committed state
@@ -144,19 +153,41 @@ def test_exercises_are_structural_and_registered(path):
         assert expected and expected <= set(found), f"{path.name}: registered but not in the notebook: {expected - set(found)}"
 
 
+LESSONS = tuple(p for p in NOTEBOOKS if p.stem[:2] in ("00", "01", "02", "03", "04", "05", "06"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_solutions_never_run(path):
+    """lesson: every exercise has a solution, kept as collapsed text (a tagged markdown <details> block), so Run
+    All never executes or shows it; check cells start from `answer = ...`."""
+    cells = _read(path).cells
+    sols = [c for c in cells if is_solution(c)]
+    assert sols, f"{path.name}: no solution cells"
+    for c in sols:
+        assert c.cell_type == "markdown" and "<details>" in c.source, f"{path.name}: a solution is a code cell"
+    for i, c in enumerate(cells):
+        if c.cell_type == "code" and re.search(r"check\(['\"]", c.source):
+            assert c.source.lstrip().startswith(("answer = ...", "cat = spinelib.load_catalogue()\nanswer = ...")), \
+                f"{path.name} cell {i}: a check cell that is not empty: {c.source[:120]}"
+
+
 # ----------------------------------------------------------------------- execution
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_executes_top_to_bottom(path, tmp_path):
-    """notebook: runs top to bottom in a fresh kernel from an empty folder, no error or traceback anywhere,
-    every solution cell checks as right, every widget ends with its text marker, not an error."""
-    nb = _execute(_read(path), tmp_path)
+    """notebook: its answer-key edition (the lesson with each solution run as code) runs top to bottom in a fresh
+    kernel from an empty folder, no error or traceback anywhere; every solution checks as right; no other cell
+    says "Right." (what Run All of the lesson shows: its solutions are collapsed text and never run); every
+    widget ends without an error."""
+    nb = _execute(answer_key(_read(path)), tmp_path)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         text = _text_outputs(cell)
         assert "Traceback" not in text, f"cell {i} printed a traceback:\n{text[:800]}"
-        if "solution" in cell.metadata.get("tags", []):
+        if is_solution(cell):
             assert "Right." in text, f"cell {i}: the solution does not check as right:\n{text[:400]}"
+        else:
+            assert "Right." not in text, f"cell {i}: Run All of the lesson would show a right answer:\n{text[:400]}"
     for outputs in _widget_outputs(nb):
         text = _flatten(outputs)
         assert "Traceback" not in text

@@ -12,7 +12,7 @@ so :data:`EXERCISES` holds every exercise.
 """
 from __future__ import annotations
 
-# each module registers its notebook's exercises; imported in notebook order (00-06) so the
+# each module registers its notebook's exercises; imported in notebook order (00-07) so the
 # registry lists them in the order the notebooks ask them
 from . import start_here  # noqa: F401  (00)
 from . import micro_strength  # noqa: F401  (01)
@@ -21,6 +21,7 @@ from . import transitions  # noqa: F401  (03)
 from . import structured_load  # noqa: F401  (04)
 from . import consistency  # noqa: F401  (05)
 from . import build_your_routine  # noqa: F401  (06)
+from . import trust  # noqa: F401  (07)
 from .core import EXERCISES, CheckResult, Exercise, check, exercises, register
 
 __all__ = ["check", "CheckResult", "Exercise", "EXERCISES", "register", "exercises"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..audit import audit, passes
 from ..builder import build_routine
 from ..week import SLOTS
-from .core import expect_bool, normalise, register
+from .core import expect_sealed_bool, normalise, register
 
 
 def _ten_checker(answer):
@@ -31,7 +31,7 @@ def _ten_checker(answer):
 
 
 register("06-ten", "06", "A plan with 10 minutes a day, every day, that passes the audit: answer = the routine",
-         hint='spinelib.build_routine({"minutes_per_day": 10, "days_per_week": 7})')(_ten_checker)
+         hint="set the minutes per day and the days per week, then read the audit table: no row may say fail")(_ten_checker)
 
 
 def _irritable_checker(answer):
@@ -45,13 +45,15 @@ def _irritable_checker(answer):
     if a == best:
         return True, (f"With a highly irritable back the {best} slot gets the most time ({detail}): more calming, "
                       "and the strengthening share shrinks.")
-    return False, f"Not the {a} slot: the builder gives {detail} when irritability is high."
+    return False, f"Not the {a} slot. Build the plan and add up each slot's minutes."
 
 
 register("06-irritable", "06", "With irritability 'high' (other settings default), which slot gets the most minutes: "
-         "'morning', 'midday' or 'evening'?")(_irritable_checker)
+         "'morning', 'midday' or 'evening'?", hint="build the plan with irritability 'high' and use slot_minutes()")(_irritable_checker)
 
 register("06-referral", "06", "True or False: with a yes to one safety question, the builder still gives a gentler "
          "plan.")(
-    expect_bool(False, "Any yes on the red-flag screen means: see a clinician first. The builder then shows the "
-                       "referral message and no plan at all, however gentle (rows Z1-Z3)."))
+    expect_sealed_bool("06-referral", "07b4e8bcf577ccf5",
+                "Any yes on the red-flag screen means: see a clinician first. The builder then shows the "
+                "referral message and no plan at all, however gentle (rows Z1-Z3).",
+                wrong="Answer one safety question 'yes' in the builder and look at what it shows."))

@@ -4,20 +4,25 @@ helpers that make a checker.
 Every exercise is one entry in :data:`EXERCISES`, made with :func:`register`: an id
 (``"NN-name"``, NN = the notebook number), the notebook, the question, a hint, and a checker
 function ``answer -> (correct, message)``. The message explains, it does not only say pass or
-fail. The exercises themselves live in one module per notebook, named by its concept
+fail. Answers are never stored as plain text: a choice, a True/False or an exact count is kept as
+a salted digest (:func:`digest`), and a number is computed from the model or the library at check
+time, so a learner cannot read the answer off this package and a quoted number follows the model.
+The exercises themselves live in one module per notebook, named by its concept
 (``calm_first.py`` holds notebook 02's); to add one, register it there, reusing
 :func:`expect_number`, :func:`expect_choice`, :func:`expect_bool` and :func:`expect_ids`.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import yes_no
 
-__all__ = ["CheckResult", "Exercise", "EXERCISES", "register", "check", "exercises",
-           "expect_number", "expect_choice", "expect_bool", "expect_ids", "as_number", "normalise"]
+__all__ = ["CheckResult", "Exercise", "EXERCISES", "register", "check", "exercises", "digest",
+           "expect_number", "expect_choice", "expect_bool", "expect_ids", "expect_exact",
+           "expect_sealed_choice", "expect_sealed_bool", "as_number", "normalise"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,11 @@ def exercises(notebook: str | None = None) -> list[Exercise]:
 def check(exercise_id: str, answer) -> CheckResult:
     """Check an answer to a "Try it" exercise and explain what is right or wrong.
 
+    >>> from spinelib.checks import check   # the registry, with every notebook's exercises
     >>> check("02-exhale", 6.67).correct
     True
     >>> print(check("03-count", 140))
-    Not yet. 140 is the weekly total; the question asks for one day.
+    Not yet. 140 is the weekly total; the question asks for one day. Hint: add up the four kinds of transition.
     >>> check("99-nope", 1).correct
     False
     """
@@ -88,7 +94,7 @@ def check(exercise_id: str, answer) -> CheckResult:
         known = ", ".join(sorted(EXERCISES))
         return CheckResult(str(exercise_id), False, f"There is no exercise {exercise_id!r}. Known ids: {known}.")
     if answer is Ellipsis or answer is None or (isinstance(answer, str) and not answer.strip()):
-        hint = f" Hint: {ex.hint}" if ex.hint else ""
+        hint = f" Hint: {ex.hint}" + ("" if ex.hint.endswith((".", "?", "!")) else ".") if ex.hint else ""
         return CheckResult(ex.id, False, "No answer yet: replace the ... with your answer and run the cell again." + hint)
     try:
         out = ex.checker(answer)
@@ -97,11 +103,35 @@ def check(exercise_id: str, answer) -> CheckResult:
         return CheckResult(ex.id, False, f"I could not read that answer ({first}). {ex.hint}".strip())
     correct, message = out if isinstance(out, tuple) else (bool(out), "")
     if not correct and ex.hint and "Hint:" not in message:
-        message = f"{message} Hint: {ex.hint}".strip()
+        hint = ex.hint if ex.hint.endswith((".", "?", "!")) else ex.hint + "."
+        message = f"{message} Hint: {hint}".strip()
     return CheckResult(ex.id, bool(correct), message)
 
 
 # ---------------------------------------------------------------- helpers for checkers
+def digest(exercise_id: str, answer) -> str:
+    """The salted digest an answer is stored as: the exercise id is the salt, the answer is
+    normalised first (case, spaces, dashes; True/False as ``true``/``false``; whole numbers as ints).
+
+    >>> digest("00-next", " 6 ") == digest("00-next", 6.0)
+    True
+    >>> len(digest("01-caveat", False))
+    16
+    """
+    if isinstance(answer, bool):
+        text = "true" if answer else "false"
+    elif isinstance(answer, (int, float)) and float(answer).is_integer():
+        text = str(int(answer))
+    else:
+        text = normalise(answer)
+        try:
+            x = float(text)
+            text = str(int(x)) if x.is_integer() else text
+        except ValueError:
+            pass
+    return hashlib.sha256(f"spinelib:{exercise_id}:{text}".encode()).hexdigest()[:16]
+
+
 def as_number(answer) -> float:
     """A typed answer as a finite float: ``"6,7 s"`` reads as 6.7.
 
@@ -125,25 +155,87 @@ def normalise(text) -> str:
     return str(text).strip().lower().replace("-", "_").replace(" ", "_").strip("'\"")
 
 
-def expect_number(expected: float, tol: float, why: str, near: dict | None = None) -> Callable:
-    """A checker for a number within ``tol`` of ``expected``; ``near`` maps tempting wrong
-    values to an explanation."""
+def expect_number(expected: Callable[[], float], tol: float, why, near: Callable[[], dict] | dict | None = None) -> Callable:
+    """A checker for a number within ``tol`` of ``expected()``, computed at check time from the
+    library (never typed here); ``near`` maps tempting wrong values to an explanation; ``why`` is a
+    text or a function of the expected value."""
 
     def checker(answer):
         x = as_number(answer)
-        if abs(x - expected) <= tol:
-            return True, why
-        for value, msg in (near or {}).items():
+        want = float(expected() if callable(expected) else expected)
+        if abs(x - want) <= tol:
+            return True, why(want) if callable(why) else why
+        for value, msg in ((near() if callable(near) else near) or {}).items():
             if abs(x - value) <= tol:
                 return False, f"{x:g} {msg}"
-        side = "high" if x > expected else "low"
+        side = "high" if x > want else "low"
         return False, f"{x:g} is too {side}."
 
     return checker
 
 
+def expect_exact(exercise_id: str, key: str, why: str, near: dict | None = None) -> Callable:
+    """A checker for an exact answer (a whole number or a word) stored as its :func:`digest`;
+    ``near`` maps the digests of tempting wrong answers to an explanation."""
+
+    def checker(answer):
+        d = digest(exercise_id, as_number(answer) if _numeric(answer) else answer)
+        if d == key:
+            return True, why
+        if d in (near or {}):
+            return False, f"{answer} {near[d]}"
+        return False, f"{answer} is not it."
+
+    return checker
+
+
+def _numeric(answer) -> bool:
+    try:
+        as_number(answer)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def expect_sealed_choice(exercise_id: str, keys: Iterable[str], why: str, wrong: dict | None = None,
+                  choices: Iterable[str] = ()) -> Callable:
+    """A checker for one of several text choices (case and spacing do not matter). ``keys`` are the
+    :func:`digest` of the right answer and its synonyms; ``wrong`` maps the digest of a wrong
+    choice to what is wrong with it; ``choices`` (optional) lists every choice offered."""
+    ok = set(keys)
+    offered = {normalise(c) for c in choices}
+
+    def checker(answer):
+        d = digest(exercise_id, answer)
+        if d in ok:
+            return True, why
+        if d in (wrong or {}):
+            return False, wrong[d]
+        if offered and normalise(answer) in offered:
+            return False, f"{answer!r} is not the best choice; reread the question and the section above it."
+        return False, f"{answer!r} is not one of the choices given in the question."
+
+    return checker
+
+
+def expect_sealed_bool(exercise_id: str, key: str, why: str, wrong: str = "") -> Callable:
+    """A checker for True/False (also accepts "yes"/"no"); ``key`` is the :func:`digest` of the right
+    one. A wrong answer gets ``wrong`` (a pointer to the evidence), never the explanation."""
+
+    def checker(answer):
+        a = yes_no(normalise(answer) if isinstance(answer, str) else answer)
+        if a is None:
+            raise ValueError("answer True or False")
+        if digest(exercise_id, a) == key:
+            return True, why
+        return False, wrong or "Reread the caveat section and the evidence rows it cites, then try again."
+
+    return checker
+
+
 def expect_choice(expected: str, why: str, wrong: dict | None = None, synonyms: Iterable[str] = ()) -> Callable:
-    """A checker for one of several text choices (case and spacing do not matter)."""
+    """A checker for one of several text choices, with the answer in plain text (prefer
+    :func:`expect_sealed_choice`, which keeps it as a digest)."""
     ok = {normalise(expected), *(normalise(s) for s in synonyms)}
     wrong_n = {normalise(k): v for k, v in (wrong or {}).items()}
 
@@ -159,7 +251,7 @@ def expect_choice(expected: str, why: str, wrong: dict | None = None, synonyms: 
 
 
 def expect_bool(expected: bool, why: str) -> Callable:
-    """A checker for True/False (also accepts "yes"/"no")."""
+    """A checker for True/False with the answer in plain text (prefer :func:`expect_sealed_bool`)."""
 
     def checker(answer):
         a = yes_no(normalise(answer) if isinstance(answer, str) else answer)

@@ -3,7 +3,8 @@ simulation, weigh the trials."""
 from __future__ import annotations
 
 from ..catalogue import load_catalogue
-from .core import expect_bool, expect_choice, expect_ids, register
+from ..sim import simulate
+from .core import expect_choice, expect_ids, expect_sealed_bool, register
 
 
 def _micro_lying_low() -> set:
@@ -21,22 +22,34 @@ def _describe_exercise(ex_id: str) -> str:
 
 register("01-filter", "01", "The ids of the micro_strength exercises done lying down with a load level of 1 or 2: "
          "answer = a list of ids or the filtered DataFrame",
-         hint="cat[(cat.category == 'micro_strength') & (cat.position == 'lying') & (cat.load_level <= 2)]")(
+         hint="three conditions, one on each of the category, position and load_level columns, joined with &")(
     expect_ids(_micro_lying_low, _describe_exercise))
 
+
+def _flares_checker(answer):
+    # the truth is read from the model at check time, so the exercise follows the simulator
+    a = str(answer).strip().lower().replace(" ", "_").replace("-", "_")
+    names = {"micro_strength": "micro_strength", "micro": "micro_strength", "max_effort": "max_effort"}
+    if a not in names:
+        raise ValueError("answer 'micro_strength' or 'max_effort'")
+    flares = {n: float(simulate(n, people=1000, days=84, seed=1).people["flares"].mean()) for n in ("micro_strength", "max_effort")}
+    best = min(flares, key=flares.get)
+    detail = ", ".join(f"{n} {v:.2f}" for n, v in flares.items())
+    if names[a] == best:
+        return True, (f"Flares per person over 12 weeks in the model: {detail}. In the model, load far above what the "
+                      "back tolerates adds fatigue and flare risk faster than it adds stimulus. This is the model's "
+                      "assumption, not a trial result: see the caveat that follows.")
+    return False, "Look again at the flares panel, at week 12, and compare the two means."
+
+
 register("01-flares", "01", "In the simulation, which scenario has fewer flares per person over 12 weeks: "
-         "'micro_strength' or 'max_effort'?")(
-    expect_choice("micro_strength",
-                  "In the model, load far above what the back tolerates adds fatigue and flare risk faster than it "
-                  "adds stimulus, so the low-load, high-control programme has fewer flares. This is the model's "
-                  "assumption, not a trial result: see the caveat that follows.",
-                  wrong={"max_effort": "Look again at the flares panel: heavy loading above capacity raises the "
-                                       "flare hazard in the model."},
-                  synonyms=["micro", "micro strength"]))
+         "'micro_strength' or 'max_effort'?", hint="read the flares panel at the last week")(_flares_checker)
 
 register("01-caveat", "01", "True or False: trials show that motor-control (deep stabilizer) exercise is clearly "
          "better than other kinds of exercise for chronic low back pain.")(
-    expect_bool(False, "Pooled trials found motor-control exercise about 8 points better on 0-100 than general "
-                       "exercise in the short term, shrinking to no clear difference after about a year (I1-1), and the "
-                       "Cochrane review judged it not clinically better than other exercise (I1-2). Changes in deep "
-                       "muscle activation also do not track who improves (I1-4)."))
+    expect_sealed_bool("01-caveat", "ba9738c1090ab3da",
+                "Pooled trials found motor-control exercise about 8 points better on 0-100 than general "
+                "exercise in the short term, shrinking to no clear difference after about a year (I1-1), and the "
+                "Cochrane review judged it not clinically better than other exercise (I1-2). Changes in deep "
+                "muscle activation also do not track who improves (I1-4).",
+                wrong="Reread rows I1-1 and I1-2: what did they compare motor-control exercise with?"))

@@ -33,7 +33,8 @@ it (:meth:`SpineWidget.show_kept`, :class:`KeptFigure`; the cohort bands of
 Errors raised by ``compute`` or ``show`` never reach the person as a traceback: the widget
 shows a one-line message (``.error`` / ``.message``) and sets ``.result`` to ``None``.
 After every update the Output ends with a short text marker (``rendered: minutes=12``, or
-``error: ...``) that browser tests can wait for.
+``error: ...``) that tests and browser tests can wait for; the learner never sees it (a hidden
+HTML element, :func:`marker_output`).
 
 How an update reaches the Output: everything an update shows (text, tables, the PNG, the
 marker) is collected as nbformat outputs (:func:`display_output`, :func:`stream_output`) and
@@ -75,6 +76,7 @@ __all__ = [
     "in_kernel",
     "display_output",
     "stream_output",
+    "marker_output",
     "fmt_value",
     "available_states",
     "summary_table",
@@ -84,6 +86,13 @@ __all__ = [
 
 # slider style: the description in full, never cut off
 WIDE = {"description_width": "initial"}
+
+
+def _typed(control):
+    v = control.value
+    if isinstance(control, widgets.FloatText) and isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
 
 
 def one_line(exc: BaseException) -> str:
@@ -136,6 +145,20 @@ def stream_output(text: str, name: str = "stdout") -> dict:
     {'output_type': 'stream', 'name': 'stdout', 'text': 'rendered: minutes=12\\n'}
     """
     return {"output_type": "stream", "name": name, "text": text if text.endswith("\n") else text + "\n"}
+
+
+def marker_output(text: str) -> dict:
+    """A widget's text marker as one nbformat ``display_data`` output that a browser does not show.
+
+    >>> o = marker_output("rendered: minutes=12")
+    >>> o["data"]["text/plain"], o["metadata"]["spinelib"]["marker"], "hidden" in o["data"]["text/html"]
+    ('rendered: minutes=12', 'rendered: minutes=12', True)
+    """
+    text = text.rstrip("\n")
+    return {"output_type": "display_data",
+            "data": {"text/plain": text,
+                     "text/html": f"<div class='spinelib-marker' hidden style='display:none'>{html.escape(text)}</div>"},
+            "metadata": {"spinelib": {"marker": text}}}
 
 
 def fmt_value(v) -> str:
@@ -242,8 +265,9 @@ class SpineWidget:
 
     @property
     def values(self) -> dict:
-        """The current control values by name."""
-        return {n: getattr(self, n).value for n in self._names}
+        """The current control values by name; a typed number box (``FloatText``) gives a whole number as an int,
+        so 25 reads as 25, not 25.0, and 2.5 stays 2.5 (the check that follows names it)."""
+        return {n: _typed(getattr(self, n)) for n in self._names}
 
     def set(self, **values):
         """Set several controls at once and update once; returns the new result."""
@@ -328,9 +352,11 @@ class SpineWidget:
             self._pending.append(display_output(obj))
 
     def show_marker(self, text: str):
-        """The update's closing text marker: a line of text at the end of the Output (printed outside a kernel)."""
+        """The update's closing text marker, for tests and runners, never for the learner: at the end of the
+        Output, a hidden HTML element (``text/plain`` holds the same line for headless readers and
+        ``metadata.spinelib.marker`` the text); printed outside a kernel."""
         if in_kernel():
-            self._pending.append(stream_output(text))
+            self._pending.append(marker_output(text))
         else:
             print(text)
 

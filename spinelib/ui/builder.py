@@ -10,6 +10,7 @@ the pure pieces are :func:`profile_fields`, :func:`report_command_line` and
 from __future__ import annotations
 
 import html
+import shlex
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -17,9 +18,11 @@ import ipywidgets as widgets
 from ..audit import audit, passes
 from ..builder import cached_routine
 from ..catalogue import EQUIPMENT, POSITIONS
+from ..drawing import thumbnail
 from ..errors import InputError, number
 from ..insights import STRENGTH
 from ..profile import GOALS, Profile
+from ..redflags import screen_red_flags
 from ..render import audit_html, routine_html, week_display
 from ..sim.results import compare_people
 from .base import SimulationWidget, SpineWidget, available_states, left_align, one_line
@@ -46,7 +49,8 @@ def profile_controls(minutes=15, days_per_week=7, equipment=("mat",), positions=
     ``equipment``, ``positions`` and ``goals`` (``positions=None``: every position)."""
     wide = {"description_width": "130px"}
     return {
-        "minutes": widgets.IntText(value=minutes, description="minutes per day", style=wide,
+        # a FloatText, not an IntText: the browser's IntText drops the point, so a typed "2.5" became 25
+        "minutes": widgets.FloatText(value=minutes, description="minutes per day", style=wide,
                                    layout=widgets.Layout(width="250px")),
         "days_per_week": widgets.IntSlider(value=days_per_week, min=1, max=7, description="days per week",
                                            continuous_update=False, style=wide),
@@ -70,6 +74,9 @@ def profile_fields(values: dict, questions) -> dict:
     minutes = values["minutes"]
     if minutes is None or (isinstance(minutes, str) and not minutes.strip()):
         raise InputError("minutes per day", "a whole number of minutes from 5 to 60", "nothing")
+    if isinstance(minutes, float) and minutes.is_integer():
+        minutes = int(minutes)
+    minutes = number(minutes, "minutes per day", 5, 60, whole=True)  # a typed 2.5 is named, never read as 25
     if not values["positions"]:
         raise InputError("positions", "at least one position you can get into and out of", "none selected")
     return {"minutes_per_day": minutes, "days_per_week": values["days_per_week"],
@@ -78,24 +85,32 @@ def profile_fields(values: dict, questions) -> dict:
             "red_flags": {q: values[f"rf_{q}"] for q in questions if values.get(f"rf_{q}")}}
 
 
-def report_command_line(profile: dict, output: str = "reports/out/me.html") -> str:
+def report_command_line(profile: dict, output: str = "reports/out/me.html", name: str | None = None) -> str:
     """The command line that turns profile fields (as from :func:`profile_fields`) into a personal-plan report.
+
+    Every value is quoted for a POSIX shell, so a name or path with spaces or quotes pastes safely;
+    ``name`` (whom the report is for) is passed when given, else the report asks for none.
 
     >>> report_command_line({"minutes_per_day": 20, "goals": ["walking"], "red_flags": {"night_pain": "no"}}, "me.html")
     'spinelib report personal-plan -p minutes_per_day 20 -r goals walking -p red_flags.night_pain no -o me.html'
+    >>> print(report_command_line({"minutes_per_day": 15}, "my plan.html", name="Ana Test"))
+    spinelib report personal-plan -r name 'Ana Test' -p minutes_per_day 15 -o 'my plan.html'
     """
+    q = shlex.quote
     parts = ["spinelib report personal-plan"]
+    if name is not None and str(name).strip():
+        parts.append(f"-r name {q(str(name).strip())}")
     for k in ("minutes_per_day", "days_per_week", "load_stage"):
         if k in profile:
-            parts.append(f"-p {k} {profile[k]}")
+            parts.append(f"-p {k} {q(str(profile[k]))}")
     if "irritability" in profile:
-        parts.append(f"-r irritability {profile['irritability']}")
+        parts.append(f"-r irritability {q(str(profile['irritability']))}")
     for k in ("equipment", "positions", "goals"):
         if profile.get(k):
-            parts.append(f"-r {k} {','.join(profile[k])}")
-    for q, a in profile.get("red_flags", {}).items():
-        parts.append(f"-p red_flags.{q} {a}")
-    parts.append(f"-o {output}")
+            parts.append(f"-r {k} {q(','.join(profile[k]))}")
+    for qid, a in profile.get("red_flags", {}).items():
+        parts.append(f"-p red_flags.{qid} {q(str(a))}")
+    parts.append(f"-o {q(str(output))}")
     return " ".join(parts)
 
 
@@ -179,6 +194,8 @@ def export_routine(routine, kind: str, name, folder: Path) -> Path:
         raise InputError("export", "a plan to export (answer the safety questions and fix any input first)")
     if name is None or not str(name).strip():
         raise InputError("file name", "a file name such as my_routine", "nothing")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(name)):
+        raise InputError("file name", "a file name without control characters (NUL, tab, line breaks)", str(name))
     p = Path(str(name).strip()).expanduser()
     if p.suffix.lower() != f".{kind}":
         p = p.with_name(p.name + f".{kind}")
@@ -186,7 +203,11 @@ def export_routine(routine, kind: str, name, folder: Path) -> Path:
         p = Path(folder) / p
     if p.exists() and p.is_dir():
         raise InputError("file name", "a file name, not a folder", str(name))
-    (routine.to_csv if kind == "csv" else routine.to_json)(p)
+    try:
+        (routine.to_csv if kind == "csv" else routine.to_json)(p)
+    except OSError as exc:  # a missing or unwritable folder, a name too long for the file system
+        raise InputError("file name", "a file in a folder that exists and can be written",
+                         f"{name} ({exc.strerror or type(exc).__name__})") from None
     return p.resolve()
 
 
@@ -237,12 +258,13 @@ class RoutineBuilder(SpineWidget):
     help = "Change any input: the plan, the week and the audit update at once."
 
     def __init__(self, minutes: int = 15, days_per_week: int = 7, equipment=("mat",), positions=None,
-                 irritability: str = "moderate", load_stage: int = 1, goals=(), folder=None):
+                 irritability: str = "moderate", load_stage: int = 1, goals=(), folder=None,
+                 red_flags: dict | None = None, remember: bool = False):
         super().__init__()
         profile = profile_controls(minutes, days_per_week, equipment, positions, irritability, load_stage, goals)
         for name, control in profile.items():
             setattr(self, name, control)
-        self.screen = RedFlagScreen()
+        self.screen = RedFlagScreen(red_flags, remember=remember)
         self.questions = list(self.screen.questions)
         for q in self.questions:
             setattr(self, f"rf_{q}", getattr(self.screen, q))
@@ -258,8 +280,9 @@ class RoutineBuilder(SpineWidget):
         self.progress_button.on_click(lambda _b: self.edit("progress"))
         self.regress_button.on_click(lambda _b: self.edit("regress"))
         self.exports.on_save(self.export)
-        safety = widgets.Accordion(children=[self.screen.ui])
+        safety = widgets.Accordion(children=[self.screen.ui], selected_index=0)  # open: answered first
         safety.set_title(0, "Safety questions (answer these first)")
+        self.safety = safety
         profile_box = widgets.HBox([
             widgets.VBox([self.minutes, self.days_per_week, self.load_stage, self.irritability]),
             widgets.VBox([self.equipment, self.positions, self.goals]),
@@ -281,9 +304,12 @@ class RoutineBuilder(SpineWidget):
     # -- the update cycle ------------------------------------------------------------------
     def compute(self, **values):
         prof = Profile(**self.profile_dict(values))
+        screen = screen_red_flags({q: values[f"rf_{q}"] for q in self.questions})
+        if screen.unanswered and not screen.referral:  # the hard gate: no plan until the screen is answered
+            return {"profile": prof, "referral": None, "routine": None, "screen": screen}
         built = cached_routine(prof)
         if built.is_referral:
-            return {"profile": prof, "referral": built, "routine": None}
+            return {"profile": prof, "referral": built, "routine": None, "screen": screen}
         routine = self.editor.apply(built)
         table = audit(routine)
         return {"profile": prof, "routine": routine, "plan": routine.to_frame(), "week": routine.week_frame(),
@@ -292,20 +318,26 @@ class RoutineBuilder(SpineWidget):
     def marker_text(self, values):
         r = self.result
         if r["routine"] is None:
-            return f"{self.marker}: referral"
+            return f"{self.marker}: referral" if r["referral"] is not None else f"{self.marker}: screen incomplete"
         counts = r["audit"]["status"].value_counts()
         return (f"{self.marker}: minutes={values['minutes']} items={len(r['plan'])} "
                 f"audit={counts.get('pass', 0)}pass/{counts.get('warn', 0)}warn/{counts.get('fail', 0)}fail")
 
     def show(self, r):
         routine = r["routine"]
-        if routine is None:  # the referral message and nothing else
+        if routine is None and r["referral"] is None:  # the gate: the screen first, and nothing else
+            self.safety.selected_index = 0
+            n = len(r["screen"].unanswered)
+            self.show_text(f"Answer the safety questions first: {n} of {len(self.questions)} are not answered yet. "
+                           "The plan, the week, the audit and the report command appear once every question is "
+                           "answered.", kind="info")
+        elif routine is None:  # the referral message and nothing else
             self.show_text(r["referral"].message, kind="stop")
         else:
             notes = [n for n in routine.notes if not n.startswith(("added", "removed"))]
             self.show_text(f"{routine.minutes:g} minutes a day on {routine.days_per_week} day(s) a week "
                            f"({routine.weekly_minutes:g} minutes a week)." + (" " + " ".join(notes) if notes else ""))
-            self.show_html(left_align(routine_html(routine)))
+            self.show_html(left_align(routine_html(routine, figure=thumbnail)))
             self.show_html("<b>Week</b>")
             self.show_frame(week_display(routine))
             self.show_html("<b>Five-insight audit</b>" + left_align(audit_html(r["audit"])))
@@ -347,17 +379,34 @@ class RoutineBuilder(SpineWidget):
         self.last_export = export_routine(routine, kind, self.filename.value if name is None else name, self.folder)
         return self.last_export
 
-    def report_command(self, output: str = "reports/out/me.html") -> str:
-        """The command line that turns this profile into a personal-plan report."""
+    @property
+    def screened(self) -> bool:
+        """True when every safety question is answered and none is yes (a plan may be shown)."""
+        return bool(self.result) and self.result.get("routine") is not None
+
+    def report_line(self, output: str = "reports/out/me.html", name: str | None = None) -> str:
+        """What to show a person in place of the report command: the command once the screen is answered and
+        clear, else what to do first (answer the questions, or see a clinician)."""
+        if self.result and self.result.get("referral") is not None:
+            return self.result["referral"].message
+        if not self.screened:
+            return "Answer all the safety questions in the builder first; the report command appears then."
+        return self.report_command(output, name)
+
+    def report_command(self, output: str = "reports/out/me.html", name: str | None = None) -> str:
+        """The command line that turns this profile into a personal-plan report (for ``name``, when given)."""
         try:
             d = self.profile_dict()
         except InputError:
             d = {}
-        return report_command_line(d, output)
+        return report_command_line(d, output, name)
 
 
 def routine_builder(**kw) -> RoutineBuilder:
-    """The routine-builder widget (notebook 06)."""
+    """The routine-builder widget (notebook 06 uses ``remember=True``: it starts from the notebook 00 answers).
+
+    No plan, week, audit or report command shows until every safety question is answered;
+    ``red_flags`` gives start answers (``{question id: "yes"/"no"}``)."""
     return RoutineBuilder(**kw)
 
 
@@ -384,8 +433,11 @@ class CohortProjection(SimulationWidget):
     def compute(self, weeks):
         days = number(weeks, "weeks", 1, 104, whole=True) * 7
         r = self.builder.result
-        if not r or r.get("routine") is None:
-            raise InputError("plan", "a plan from the builder above (answer the safety questions and fix any input)")
+        if r and r.get("routine") is None:  # the builder's gate or a referral: nothing to project
+            return {"waiting": "The projection appears once the builder shows a plan (answer the safety "
+                               "questions first)."}
+        if not r:
+            raise InputError("plan", "a plan from the builder above (fix the input it names)")
         mine = self.simulate(r["routine"], days=days)
         control = self.simulate("no_exercise", days=days, cache_key=("no_exercise", days))
         results = {"your plan": mine, "no_exercise": control}
@@ -394,9 +446,14 @@ class CohortProjection(SimulationWidget):
 
     def marker_text(self, values):
         m = self.builder.values.get("minutes")
+        if "waiting" in self.result:
+            return f"{self.marker}: projection waiting"
         return f"{self.marker}: projection weeks={values['weeks']} minutes={m}"
 
     def show(self, r):
+        if "waiting" in r:
+            self.show_text(r["waiting"], kind="info")
+            return
         states = available_states(r["results"], ("pain", "habit", "capacity"))
         self.show_text(f"{self.people} simulated people like you over {r['weeks']} weeks: your plan against not "
                        "exercising.")

@@ -47,15 +47,47 @@ class _PairSimulation(SimulationWidget):
     outcomes = ("flares", "pain_change", "capacity")
 
     def run_pair(self, plan, **kwargs) -> dict:
+        """Your plan, the comparison scenario and the no-exercise baseline (how much is natural course)."""
+        key = tuple(sorted(kwargs.items()))
         mine = self.simulate(plan, **kwargs)
-        other = self.simulate(self.compare_to, cache_key=("scenario", self.compare_to, tuple(sorted(kwargs.items()))),
-                              **kwargs)
-        results = {"your plan": mine, self.compare_to: other}
-        return {"results": results, "summary": compare_people(results, self.outcomes)}
+        other = self.simulate(self.compare_to, cache_key=("scenario", self.compare_to, key), **kwargs)
+        none = self.simulate("no_exercise", cache_key=("scenario", "no_exercise", key), **kwargs)
+        results = {"your plan": mine, self.compare_to: other, "no_exercise": none}
+        minutes = {"your plan": minutes_per_day(plan), self.compare_to: minutes_per_day(scenario_plan(self.compare_to,
+                                                                                                    self.days))}
+        return {"results": results, "summary": compare_people(results, self.outcomes), "minutes": minutes}
 
     def show(self, r):
+        m = r["minutes"]
+        mine, other = m["your plan"], m[self.compare_to]
+        same = abs(mine - other) < 0.05
+        self.show_text(f"Your plan: {mine:g} minutes a day; {plain_name(self.compare_to)}: {other:g} minutes a day"
+                       + (" (the same time)." if same else
+                          f". The plans differ by {abs(mine - other):g} minutes a day, so part of any difference "
+                          "comes from the time, not only from how it is spent.")
+                       + " Grey: the same people not exercising, the natural course.")
         self.show_bands(r["results"], available_states(r["results"], self.states))
         self.show_summary(r["summary"])
+
+
+def plain_name(name: str) -> str:
+    """A scenario's name in plain words (never an internal id in a message).
+
+    >>> plain_name("max_effort")
+    'max effort'
+    """
+    return name.replace("_", " ")
+
+
+def minutes_per_day(plan: pd.DataFrame) -> float:
+    """Planned minutes on a session day of a day plan (the mean over its planned days).
+
+    >>> minutes_per_day(plan_frame(14, down_regulation=3, micro_strength=12))
+    15.0
+    """
+    cols = [c for c in plan.columns if c.startswith("min_")]
+    on = plan[plan["planned"]] if "planned" in plan else plan
+    return round(float(on[cols].to_numpy().sum(axis=1).mean()), 1) if len(on) else 0.0
 
 
 class MicroStrengthSim(_PairSimulation):
@@ -80,7 +112,7 @@ class MicroStrengthSim(_PairSimulation):
                                               description="load level", continuous_update=False)
         self.control = widgets.IntSlider(style=WIDE, value=control, min=1, max=5, description="control",
                                          continuous_update=False)
-        self.minutes = widgets.IntSlider(style=WIDE, value=minutes, min=0, max=40, description="minutes/day",
+        self.minutes = widgets.IntSlider(style=WIDE, value=minutes, min=1, max=40, description="minutes/day",
                                          continuous_update=False)
         self.setup(["load_level", "control", "minutes"],
                    layout=widgets.HBox([self.load_level, self.control, self.minutes]))
@@ -106,7 +138,7 @@ class CalmFirstSim(_PairSimulation):
         super().__init__(**cohort)
         self.calm_minutes = widgets.IntSlider(style=WIDE, value=calm_minutes, min=0, max=20, description="calming min",
                                               continuous_update=False)
-        self.strength_minutes = widgets.IntSlider(style=WIDE, value=strength_minutes, min=0, max=30,
+        self.strength_minutes = widgets.IntSlider(style=WIDE, value=strength_minutes, min=1, max=30,
                                                   description="strength min", continuous_update=False)
         self.load_level = widgets.IntSlider(style=WIDE, value=load_level, min=1, max=5, description="load level",
                                             continuous_update=False)
@@ -126,34 +158,36 @@ class TransitionsCalculator(SimulationWidget):
     with and without transition practice.
 
     Controls: ``bed``, ``sit_to_stand``, ``car``, ``floor``, ``lift`` (times a day, typed),
-    ``sitting_hours`` and ``break_every_min`` (sliders), ``practice_minutes`` (a slider, 0-15).
+    ``sitting_hours`` and ``practice_minutes`` (sliders). There is no "get up every" control: the model has
+    no state for how sitting is broken up (only the hours sat), so such a control would change nothing
+    (``spinelib.transition_day`` still counts breaks for a given interval).
     ``.result``: ``day`` (the counts, see :func:`spinelib.practice.transition_day`), ``results``
     (two simulation results: with and without practice) and ``summary``.
     """
 
     title = "Your day in transitions"
     help = ("Type how often you do each move in a day; set your sitting and your practice. The model takes the "
-            "hours you sit and the practice minutes; the break interval only changes the count.")
+            "hours you sit and the practice minutes.")
     states = ("transition_skill", "flare")
 
-    def __init__(self, bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours=7.0, break_every_min=45,
-                 practice_minutes=5, **cohort):
+    def __init__(self, bed=2, sit_to_stand=12, car=2, floor=1, lift=8, sitting_hours=7.0, practice_minutes=5,
+                 **cohort):
         super().__init__(**cohort)
+        # FloatText, not IntText: the browser's IntText drops a typed point ("2.5" became 25); the counts are
+        # then checked as whole numbers and a fraction gets a one-line message
         box = dict(layout=widgets.Layout(width="220px"), style={"description_width": "110px"})
-        self.bed = widgets.IntText(value=bed, description="out of bed", **box)
-        self.sit_to_stand = widgets.IntText(value=sit_to_stand, description="up from a chair", **box)
-        self.car = widgets.IntText(value=car, description="in/out of car", **box)
-        self.floor = widgets.IntText(value=floor, description="floor and up", **box)
-        self.lift = widgets.IntText(value=lift, description="bend to pick up", **box)
+        self.bed = widgets.FloatText(value=bed, description="out of bed", **box)
+        self.sit_to_stand = widgets.FloatText(value=sit_to_stand, description="up from a chair", **box)
+        self.car = widgets.FloatText(value=car, description="in/out of car", **box)
+        self.floor = widgets.FloatText(value=floor, description="floor and up", **box)
+        self.lift = widgets.FloatText(value=lift, description="bend to pick up", **box)
         self.sitting_hours = widgets.FloatSlider(style=WIDE, value=sitting_hours, min=0, max=16, step=0.5,
                                                  description="sitting h/day", continuous_update=False)
-        self.break_every_min = widgets.IntSlider(style=WIDE, value=break_every_min, min=15, max=240, step=15,
-                                                 description="get up every", continuous_update=False)
         self.practice_minutes = widgets.IntSlider(style=WIDE, value=practice_minutes, min=0, max=15,
                                                   description="practice min", continuous_update=False)
-        names = ["bed", "sit_to_stand", "car", "floor", "lift", "sitting_hours", "break_every_min", "practice_minutes"]
+        names = ["bed", "sit_to_stand", "car", "floor", "lift", "sitting_hours", "practice_minutes"]
         layout = widgets.HBox([widgets.VBox([self.bed, self.sit_to_stand, self.car, self.floor, self.lift]),
-                               widgets.VBox([self.sitting_hours, self.break_every_min, self.practice_minutes])])
+                               widgets.VBox([self.sitting_hours, self.practice_minutes])])
         self.setup(names, layout=layout)
 
     def compute(self, **v):
@@ -174,7 +208,7 @@ class TransitionsCalculator(SimulationWidget):
                     "rehearsals a week." if d["practice_minutes"]
                     else " No practice time set: both lines below are the same.")
         self.show_text(f"{d['per_day']} transitions a day, {d['per_week']} a week. You sit {d['sitting_hours']:g} h a "
-                       f"day; getting up every {self.break_every_min.value} min gives {d['sitting_breaks']} breaks."
+                       "day."
                        + long + practice)
         states = available_states(r["results"], self.states)
         self.show_bands(r["results"], states, figsize=(3.6 * len(states), 2.9))
@@ -209,9 +243,10 @@ class LoadComparison(SimulationWidget):
 
     def compute(self, state, weeks):
         days = number(weeks, "weeks", 1, 104, whole=True) * 7
-        runs = {s: self.simulate(s, days=days, cache_key=(s, days)) for s in self.SCENARIOS}
+        runs = {s: self.simulate(s, days=days, cache_key=(s, days)) for s in (*self.SCENARIOS, "no_exercise")}
         volume = pd.DataFrame([{"scenario": s, "planned minutes of structured load":
                                 float(scenario_plan(s, days)["min_structured_load"].sum())} for s in self.SCENARIOS])
+        volume["scenario"] = volume["scenario"].map(plain_name)
         return {"results": runs, "state": state, "volume": volume, "weeks": days // 7,
                 "summary": compare_people(runs, ("flares", "pain_change", "capacity"))}
 
@@ -279,7 +314,7 @@ class AdherenceSimulator(SimulationWidget):
                                         description="session pattern", style={"description_width": "130px"},
                                         layout=widgets.Layout(width="400px"))
         # typed, so a person can enter 0: the widget then says what it needs
-        self.cohort = widgets.IntText(value=people, description="cohort size", style={"description_width": "130px"},
+        self.cohort = widgets.FloatText(value=people, description="cohort size", style={"description_width": "130px"},
                                       layout=widgets.Layout(width="260px"))
         self.setup(["minutes", "days_per_week", "pattern", "cohort"],
                    layout=widgets.HBox([widgets.VBox([self.minutes, self.days_per_week]),

@@ -105,7 +105,8 @@ class ProgressionPlanner(SpineWidget):
         return pd.DataFrame(rows)
 
     def show(self, r):
-        self.show_text(f"{r['in_band']:.0%} of days from week 5 on have a ratio inside 0.8-1.3; the highest ratio is "
+        span = "from week 5 on" if r["settings"]["weeks"] >= 5 else "of the plan"
+        self.show_text(f"{r['in_band']:.0%} of days {span} have a ratio inside 0.8-1.3; the highest ratio is "
                        f"{r['max_acwr']:.2f}, where the simulator multiplies the flare risk by "
                        f"{r['max_flare_multiplier']:.2f}. Steps up in weeks: "
                        f"{', '.join(map(str, r['step_weeks'])) or 'none'}.")
@@ -136,12 +137,18 @@ class HabitCurve(SpineWidget):
     def compute(self, days_to_plateau, miss_every, days):
         curve = habit_curve(days, days_to_plateau, miss_every)
         above = curve[curve["habit"] >= 0.95]
-        return {"curve": curve, "habit_at_66": float(curve.loc[curve["day"] == min(66, int(days)), "habit"].iloc[0]),
-                "day_95": int(above["day"].iloc[0]) if len(above) else None}
+        day = min(66, int(curve["day"].max()))  # Lally's median, or the last day drawn when fewer are drawn
+        return {"curve": curve, "habit_at_66": float(curve.loc[curve["day"] == day, "habit"].iloc[0]),
+                "read_day": day, "day_95": int(above["day"].iloc[0]) if len(above) else None}
 
     def show(self, r):
-        d95 = f"day {r['day_95']}" if r["day_95"] is not None else "not within the days drawn"
-        self.show_text(f"95% of the plateau is reached on {d95}; on day 66 habit strength is {r['habit_at_66']:.2f}.")
+        if r["day_95"] is not None:
+            first = f"95% of the plateau is reached on day {r['day_95']}"
+        else:
+            first = f"95% of the plateau is not reached within the {int(r['curve']['day'].max())} days drawn"
+        day = r["read_day"]
+        where = f"on day {day}" if day == 66 else f"on day {day}, the last day drawn (before Lally's median of 66),"
+        self.show_text(f"{first}; {where} habit strength is {r['habit_at_66']:.2f}.")
         self.show_kept("habit", lambda: habit_curve_plot(r["curve"]), lambda fig: habit_curve_plot(r["curve"], fig=fig))
 
 

@@ -19,6 +19,7 @@ CASES = {
     "03-count": (20, 140),
     "03-sitting": (7, 8),
     "03-caveat": ("no", "yes"),
+    "02-why": ("b", "c"),
 }
 
 
@@ -33,6 +34,7 @@ def test_right_and_wrong_answers_explain(ex_id):
     assert len(ok.message) > 20 and len(bad.message) > 20
     assert ok.message != bad.message
     assert str(ok).startswith("Right.") and str(bad).startswith("Not yet.")
+    assert ok.message[:40] not in bad.message  # a wrong answer gets a pointer, never the explanation
 
 
 def test_every_notebook_00_03_exercise_has_a_case():
@@ -89,3 +91,12 @@ def test_ids_name_their_notebook():
     """registry: ids start with their notebook number."""
     for e in EXERCISES.values():
         assert e.id.startswith(e.notebook[:2] + "-")
+
+
+def test_digests_hide_the_answer_and_ignore_form():
+    """digest: salted by the exercise id, the same for equal answers in another form, different across ids."""
+    from spinelib.checks.core import digest
+
+    assert digest("00-next", 6) == digest("00-next", " 6 ") == digest("00-next", 6.0)
+    assert digest("01-caveat", False) != digest("03-caveat", False)
+    assert len(digest("02-sure", "Weak")) == 16 and "weak" not in digest("02-sure", "Weak")

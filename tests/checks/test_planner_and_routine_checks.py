@@ -20,15 +20,16 @@ from spinelib.ui import progression_planner
 @pytest.mark.parametrize("ex_id, right, wrong, says", [
     ("04-steady", 1.0, 0.0, "no load this week"),
     ("04-spike", 1.57, 3, "ratio of the raw daily loads"),
-    ("04-caveat", False, True, "contested"),
+    ("04-caveat", False, True, "Reread rows I4-8"),
+    ("04-predict", "above", "below", "computed ratio"),
     ("05-habit-days", 66.6, 15.4, "halfway point"),
-    ("05-miss", "no", "yes", "did not materially affect"),
+    ("05-miss", "no", "yes", "Reread row I5-1"),
     ("05-daily", "gentle_daily", "weekend_warrior", "habit panel"),
     ("06-irritable", "evening", "morning", "Not the morning slot"),
-    ("06-referral", False, True, "see a clinician first"),
+    ("06-referral", False, True, "look at what it shows"),
 ])
 def test_selfchecks_explain_right_and_wrong(ex_id, right, wrong, says):
-    """checks 04-06: the right answer passes, a tempting wrong one fails with an explanation."""
+    """checks 04-06: the right answer passes, a tempting wrong one fails with a pointer (not the answer)."""
     assert check(ex_id, right).correct, str(check(ex_id, right))
     bad = check(ex_id, wrong)
     assert not bad.correct and says in bad.message

@@ -74,6 +74,13 @@ def _output_widget_texts(nb) -> list[str]:
     return outputs
 
 
+@pytest.fixture(autouse=True)
+def session_folder(tmp_path_factory, monkeypatch):
+    """Every test (and the kernels it starts) keeps the safety screen's session answers in a fresh folder,
+    never in the user's data folder."""
+    monkeypatch.setenv("SPINELIB_DATA_DIR", str(tmp_path_factory.mktemp("session")))
+
+
 @pytest.fixture()
 def kernel_run(tmp_path):
     """``kernel_run(notebook, steps)``: run ``notebooks/<notebook>`` (without its solution cells) plus the

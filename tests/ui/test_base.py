@@ -18,6 +18,10 @@ from spinelib import ui
 from spinelib.errors import InputError, number
 from spinelib.ui import base
 
+from spinelib.redflags import RED_FLAG_QUESTIONS
+
+ALL_NO = {q: "no" for q in RED_FLAG_QUESTIONS}  # the screen answered, so the builder shows a plan
+
 
 class _Minutes(ui.SpineWidget):
     def __init__(self):
@@ -118,7 +122,7 @@ def test_every_widget_draws_png_images_only(shown, tmp_path):
     """each widget with a plot: in a kernel it sends PNG images and never a matplotlib figure (one draw path)."""
     from matplotlib.figure import Figure
 
-    builder = ui.routine_builder(folder=tmp_path)
+    builder = ui.routine_builder(folder=tmp_path, red_flags=ALL_NO)
     ws = [ui.breathing_pacer(), ui.micro_strength_sim(), ui.progression_planner(), ui.load_comparison(),
           ui.adherence_simulator(), ui.habit_curve_widget(), ui.cohort_projection(builder)]
     for w in ws:
@@ -153,7 +157,7 @@ def _sliders(w):
 
 @pytest.fixture()
 def builder(tmp_path):
-    return ui.routine_builder(folder=tmp_path)
+    return ui.routine_builder(folder=tmp_path, red_flags=ALL_NO)
 
 
 def test_every_widget_renders_at_its_defaults(builder):
@@ -187,15 +191,15 @@ def test_update_sets_the_output_in_one_step(shown, monkeypatch):
     w.minutes.value = 12
     assert len(sets) == 1
     outs = w.out.outputs
-    assert [o["output_type"] for o in outs] == ["display_data", "display_data", "display_data", "stream"]
-    assert outs[-1] == {"output_type": "stream", "name": "stdout",
-                        "text": "paced: breaths_per_min=6 ratio=1:2 minutes=12\n"}
+    assert [o["output_type"] for o in outs] == ["display_data"] * 4
+    assert outs[-1]["data"]["text/plain"] == "paced: breaths_per_min=6 ratio=1:2 minutes=12"
+    assert "hidden" in outs[-1]["data"]["text/html"]  # a marker for tests, invisible to the learner
     assert outs[1]["data"]["image/png"].startswith("iVBORw0KGgo")  # base64 of a PNG, as display() sends it
     assert "text/html" in outs[0]["data"] and "text/html" in outs[2]["data"]
     w.minutes.value = 0  # an error replaces the render: the message and the marker, no old plot
     assert len(sets) == 2
-    assert [o["output_type"] for o in w.out.outputs] == ["display_data", "stream"]
-    assert w.out.outputs[-1]["text"] == "error: minutes: must be a number from 1 to 30 (got 0)\n"
+    assert [o["output_type"] for o in w.out.outputs] == ["display_data", "display_data"]
+    assert w.out.outputs[-1]["data"]["text/plain"] == "error: minutes: must be a number from 1 to 30 (got 0)"
 
 
 def test_show_failing_midway_still_publishes_and_marks(shown):
@@ -209,8 +213,8 @@ def test_show_failing_midway_still_publishes_and_marks(shown):
 
     w = Half()
     kinds = [o["output_type"] for o in w.out.outputs]
-    assert kinds == ["display_data", "display_data", "stream"]
-    assert w.error == "missing column" and w.out.outputs[-1]["text"] == "error: missing column\n"
+    assert kinds == ["display_data", "display_data", "display_data"]
+    assert w.error == "missing column" and w.out.outputs[-1]["data"]["text/plain"] == "error: missing column"
 
 
 def test_outside_a_kernel_the_marker_is_printed(capsys):

@@ -13,13 +13,18 @@ import pytest
 from spinelib import ui
 from spinelib.catalogue import load_catalogue
 from spinelib.errors import InputError
+from spinelib.builder import build_routine as ui_build
 from spinelib.routine import Routine
 from spinelib.ui.builder import export_routine, profile_fields, report_command_line
+
+from spinelib.redflags import RED_FLAG_QUESTIONS
+
+ALL_NO = {q: "no" for q in RED_FLAG_QUESTIONS}  # the screen answered, so the builder shows a plan
 
 
 @pytest.fixture()
 def builder(tmp_path):
-    return ui.routine_builder(folder=tmp_path)
+    return ui.routine_builder(folder=tmp_path, red_flags=ALL_NO)
 
 
 # ----------------------------------------------------------------------- the plan and the audit
@@ -49,12 +54,13 @@ def test_builder_other_inputs_change_the_plan(builder):
     assert {it.position for it in builder.result["routine"].items} <= {"seated", "standing"}
 
 
-@pytest.mark.parametrize("value, field", [(0, "minutes_per_day"), (90, "minutes_per_day")])
+@pytest.mark.parametrize("value, field", [(0, "minutes per day"), (90, "minutes per day"), (2.5, "minutes per day")])
 def test_builder_bad_minutes_is_a_message(builder, value, field):
-    """RoutineBuilder: minutes typed as 0 or 90 give a one-line message naming the field, then recover."""
+    """RoutineBuilder: minutes typed as 0, 90 or 2.5 give a one-line message naming the field in plain words (never
+    an internal id; 2.5 is never read as 25), then recover."""
     builder.minutes.value = value
     assert builder.result is None
-    assert builder.error.startswith(f"{field}: must be a whole number of minutes from 5 to 60 (got {value})")
+    assert builder.error.startswith(f"{field}: must be a whole number from 5 to 60 (got {value})")
     assert "\n" not in builder.error
     builder.minutes.value = 15
     assert builder.error is None and builder.result["routine"] is not None
@@ -86,18 +92,55 @@ def test_builder_red_flag_shows_the_referral_and_no_plan(builder):
     assert r["routine"] is None and r["referral"].referral
     assert builder.message.startswith("Please see a clinician")
     assert builder.marker_text(builder.values) == "rendered: referral"
-    assert proj.result is None and proj.error.startswith("plan: must be a plan from the builder")
+    assert proj.error is None and "waiting" in proj.result and "safety questions" in proj.message
+    assert "spinelib report" not in builder.report_line()
     builder.rf_fever_unwell.value = "no"
-    assert builder.result["routine"] is not None and proj.error is None
+    assert builder.result["routine"] is not None and proj.error is None and "results" in proj.result
+    assert builder.report_line().startswith("spinelib report personal-plan")
+
+
+def test_builder_gate_shows_nothing_until_every_question_is_answered(tmp_path):
+    """RoutineBuilder: with questions unanswered there is no plan, no week, no audit, no report command, no
+    projection; the safety box is open; answering the last question opens the gate."""
+    b = ui.routine_builder(folder=tmp_path)
+    proj = ui.cohort_projection(b)
+    assert b.result["routine"] is None and b.result["referral"] is None
+    assert b.safety.selected_index == 0 and b.message.startswith("Answer the safety questions first: 9 of 9")
+    assert b.marker_text(b.values) == "rendered: screen incomplete"
+    assert "spinelib report" not in b.report_line() and "waiting" in proj.result
+    with pytest.raises(InputError, match="a plan to export"):
+        b.export("csv")
+    qs = list(RED_FLAG_QUESTIONS)
+    with b.hold():
+        for q in qs[:-1]:
+            getattr(b, f"rf_{q}").value = "no"
+    b.update()
+    assert b.result["routine"] is None and "1 of 9" in b.message
+    getattr(b, f"rf_{qs[-1]}").value = "no"
+    assert b.result["routine"] is not None and "results" in proj.result
+
+
+def test_answers_carry_from_the_screen_to_the_builder(tmp_path, monkeypatch):
+    """safety session: answers given in a remembering screen (notebook 00) start a remembering builder
+    (notebook 06); a yes carries over as a referral; answers older than the session are ignored."""
+    from spinelib.ui import safety
+
+    monkeypatch.setenv("SPINELIB_DATA_DIR", str(tmp_path))
+    screen = ui.red_flag_screen(remember=True)
+    for q in RED_FLAG_QUESTIONS:
+        getattr(screen, q).value = "no"
+    b = ui.routine_builder(folder=tmp_path, remember=True)
+    assert b.result["routine"] is not None and b.screen.carried == 9
+    screen.night_pain.value = "yes"
+    b2 = ui.routine_builder(folder=tmp_path, remember=True)
+    assert b2.result["routine"] is None and b2.result["referral"].referral
+    assert safety.remembered_answers(now=__import__("time").time() + 13 * 3600) == {}
+    assert ui.routine_builder(folder=tmp_path).result["routine"] is None  # without remember: nothing carried
 
 
 def test_builder_all_no_answers_clear_the_screen(builder):
-    """RoutineBuilder: answering every safety question no removes the 'not answered' note from the plan."""
-    assert any("not answered" in n for n in builder.result["routine"].notes)
-    with builder.hold():
-        for q in builder.questions:
-            getattr(builder, f"rf_{q}").value = "no"
-    builder.update()
+    """RoutineBuilder: with every safety question answered no the plan's screen is clear, with no 'not answered'
+    note (a plan with unanswered questions is never shown: see the gate test)."""
     assert builder.result["routine"].screen.clear
     assert not any("not answered" in n for n in builder.result["routine"].notes)
 
@@ -225,6 +268,7 @@ def test_builder_and_projection_in_a_kernel(kernel_run, tmp_path):
     """06 in a kernel: typing minutes redraws the builder's plan and audit and the projection follows;
     minutes 0 shows a one-line message in the widget; the export button writes the file."""
     steps = [
+        "builder.set(**{f'rf_{q}': 'no' for q in builder.questions})\n"
         "builder.minutes.value = 25\nprint('PLAN', builder.result['routine'].minutes, builder.result['audit'].loc[4, 'status'])",
         "print('PROJ', projection.values, projection.error, len(projection.result['results']['your plan'].daily))",
         "builder.minutes.value = 0\nprint('ERR', builder.error, builder.result)",
@@ -235,7 +279,7 @@ def test_builder_and_projection_in_a_kernel(kernel_run, tmp_path):
     minutes, status = printed[0].split()[1:3]
     assert 15 < float(minutes) <= 25 and status == "warn"
     assert printed[1].startswith("PROJ {'weeks': 12} None 84")
-    assert "ERR minutes_per_day: must be a whole number of minutes from 5 to 60 (got 0) None" in printed[2]
+    assert "ERR minutes per day: must be a whole number from 5 to 60 (got 0) None" in printed[2]
     assert "Saved JSON to" in printed[3] and (tmp_path / "me.json").is_file()
     builder_out = next(o for o in outputs if "rendered: minutes=20 items=" in o)
     assert "Five-insight audit" in builder_out and "Morning stabilizers" in builder_out
@@ -243,3 +287,59 @@ def test_builder_and_projection_in_a_kernel(kernel_run, tmp_path):
     projection_out = next(o for o in outputs if "rendered: projection weeks=12 minutes=20" in o)
     assert projection_out.count("<png>") == 1
     assert not any("Traceback" in o for o in outputs)
+
+
+def test_builder_slots_show_a_drawing_per_exercise(builder):
+    """RoutineBuilder: the day plan it shows has one drawing per exercise, each with its alt text."""
+    from spinelib.drawing import alt_text
+    from spinelib.render import esc
+
+    shown = []
+    builder.show_html = shown.append  # collect what the update shows (outside a kernel nothing is sent)
+    builder.update()
+    html = "".join(shown)
+    routine = builder.result["routine"]
+    assert html.count("<svg") == len(routine.items)
+    assert all(f'aria-label="{esc(alt_text(it.exercise_id))}"' in html for it in routine.items)
+
+
+# ----------------------------------------------------------------------- export and command line: hostile names
+@pytest.mark.parametrize("bad", ["a\x00b", "tab\there", "two\nlines", "bell\x07"])
+def test_export_refuses_control_characters_in_one_line(tmp_path, bad):
+    "a NUL or other control character in the file name is a one-line InputError, and nothing is written"
+    from spinelib.errors import InputError
+    from spinelib.ui.builder import export_routine
+
+    routine = ui_build({"minutes_per_day": 15})
+    with pytest.raises(InputError) as err:
+        export_routine(routine, "json", bad, tmp_path)
+    assert str(err.value).startswith("file name: must be a file name without control characters")
+    assert "\n" not in str(err.value).replace(repr(bad), "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_into_unusable_folder_is_one_line(tmp_path):
+    from spinelib.errors import InputError
+    from spinelib.ui.builder import export_routine
+
+    routine = ui_build({"minutes_per_day": 15})
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(InputError, match=r"^file name: must be a file in a folder that exists and can be written"):
+        export_routine(routine, "csv", "a_file/plan", tmp_path)  # a "folder" that is a file
+    assert (tmp_path / "a_file").read_text() == "x"
+
+
+@pytest.mark.parametrize("name", ["Ana O'Neil", "Bob; rm -rf ~", "$(whoami) `id`", "Zoë 李"])
+def test_report_command_survives_the_shell(name, tmp_path):
+    "the printed command, run through a POSIX shell, passes the name and path through unchanged"
+    import shlex
+    import subprocess
+
+    from spinelib.ui.builder import report_command_line
+
+    cmd = report_command_line({"minutes_per_day": 15, "goals": ["walking"]}, str(tmp_path / "my plan.html"), name=name)
+    argv = shlex.split(cmd)
+    assert argv[argv.index("name") + 1] == name and argv[-1] == str(tmp_path / "my plan.html")
+    echoed = subprocess.run(["sh", "-c", "printf '%s\\n' " + cmd.removeprefix("spinelib report personal-plan ")],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert echoed[echoed.index("name") + 1] == name

@@ -36,3 +36,38 @@ def test_catalogue_explorer_target_equipment_and_search():
     assert w.result.empty and w.error is None and "No exercise matches" in w.message
     w.search.value = ""
     assert not w.result.empty
+
+
+def test_catalogue_cards_show_each_exercise_drawing():
+    """catalogue_explorer: every card shown carries its exercise's drawing with the alt text."""
+    from spinelib.drawing import alt_text
+    from spinelib.render import esc
+    from spinelib.ui.catalogue import exercise_card
+
+    w = ui.catalogue_explorer("transition")
+    shown_html = []
+    w.show_html = shown_html.append  # collect what the update shows (outside a kernel nothing is sent)
+    w.update()
+    html = "".join(shown_html)
+    shown = list(w.result.head(w.max_rows)["id"])
+    assert html.count("<svg") == len(shown) and shown
+    for i in shown:
+        assert f'aria-label="{esc(alt_text(i))}"' in html
+    card = exercise_card(next(w.result.itertuples()))
+    assert card.count("<svg") == 1 and "xmlns" not in card
+
+
+def test_explorer_pages_through_every_match():
+    """CatalogueExplorer: with more matches than one page holds, the page slider shows the rest; every match
+    appears on exactly one page; a filter change goes back to page 1."""
+    w = ui.catalogue_explorer("")
+    n = len(w.result)
+    assert n > w.max_rows and w.page.max == w.pages == -(-n // w.max_rows)
+    seen = []
+    for p in range(1, w.pages + 1):
+        w.page.value = p
+        assert f"page {p} of {w.pages}" in w.message
+        seen.append(w.message)
+    assert w.page.value == w.pages
+    w.position.value = "lying"
+    assert w.page.value == 1

@@ -18,7 +18,7 @@ def test_micro_strength_sim_responds_to_sliders():
     w = ui.micro_strength_sim()
     assert w.error is None, w.error
     res = w.result["results"]
-    assert set(res) == {"your plan", "max_effort"}
+    assert set(res) == {"your plan", "max_effort", "no_exercise"}  # with the natural-course baseline
     other = res["max_effort"]
     flares_low = res["your plan"].people["flares"].mean()
     w.load_level.value = 5
@@ -26,14 +26,17 @@ def test_micro_strength_sim_responds_to_sliders():
     assert w.result["results"]["max_effort"] is other  # cached, not re-simulated
     assert w.result["results"]["your plan"].people["flares"].mean() != flares_low
     assert "flares per person" in w.result["summary"].index
-    assert list(w.result["summary"].columns) == ["your plan", "max_effort"]
+    assert list(w.result["summary"].columns) == ["your plan", "max_effort", "no_exercise"]
 
 
 def test_micro_strength_sim_zero_minutes_is_a_message():
-    """micro_strength_sim: 0 minutes a day is a one-line message, then the widget recovers."""
+    """micro_strength_sim: the slider cannot reach 0 (its minimum is the allowed minimum, 1); 0 from code is a
+    one-line message, then the widget recovers."""
     w = ui.micro_strength_sim()
-    w.minutes.value = 0
-    assert w.result is None and "minutes per day" in w.error
+    assert w.minutes.min == 1
+    w.compute  # the check itself still guards code that bypasses the slider
+    with pytest.raises(Exception, match="minutes per day"):
+        w.compute(load_level=1.5, control=5, minutes=0)
     w.minutes.value = 10
     assert w.error is None and w.result is not None
 
@@ -47,8 +50,7 @@ def test_calm_first_sim_more_calm_lowers_sensitivity():
     w.calm_minutes.value = 15
     s15 = final_mean(w.result["results"]["your plan"], "sensitivity")
     assert s15 < s0
-    w.strength_minutes.value = 0
-    assert w.result is None and "strength minutes" in w.error
+    assert w.strength_minutes.min == 1  # the slider never offers a value the widget rejects
 
 
 def test_calm_first_widget_plots_effective_stimulus():
@@ -92,9 +94,9 @@ def test_load_comparison_same_volume_two_cohorts():
     """LoadComparison: both scenarios simulated with the same planned volume; the state and weeks controls change the result."""
     w = ui.load_comparison()
     r = w.result
-    assert set(r["results"]) == {"structured_load", "unstructured_spikes"}
+    assert set(r["results"]) == {"structured_load", "unstructured_spikes", "no_exercise"}
     vol = r["volume"].set_index("scenario").iloc[:, 0]
-    assert vol["structured_load"] == pytest.approx(vol["unstructured_spikes"], rel=0.01)
+    assert vol["structured load"] == pytest.approx(vol["unstructured spikes"], rel=0.01)  # plain names
     assert any("flares" in str(i) for i in r["summary"].index)
     w.state.value = "pain"
     assert w.result["state"] == "pain"
@@ -149,3 +151,22 @@ def test_adherence_simulator_in_a_kernel(kernel_run):
     assert printed[2].strip() == "OK None 150"
     sim_out = next(o for o in outputs if "pattern=spread cohort=150" in o)
     assert sim_out.count("<png>") == 1 and "Traceback" not in sim_out
+
+
+def test_pair_comparisons_say_when_the_minutes_differ():
+    """calm-first comparison: your plan (8 + 10 minutes) and strength only differ in minutes a day, and the
+    widget says so in plain names; sliders never offer a value the widget rejects."""
+    w = ui.calm_first_sim(people=40)
+    m = w.result["minutes"]
+    assert m["your plan"] == 18 and m["your plan"] != m["strength_only"]
+    assert "differ by" in w.message and "strength only" in w.message and "strength_only" not in w.message
+    for sim in (w, ui.micro_strength_sim(people=40)):
+        for name, c in sim.controls.items():
+            c.value = c.min
+            assert sim.error is None, f"{type(sim).__name__}.{name} at its minimum {c.min}: {sim.error}"
+
+
+def test_transitions_calculator_has_no_control_that_changes_nothing():
+    """transitions: every control changes the model's result or the counts shown (no 'get up every' slider)."""
+    w = ui.transitions_calculator(people=40)
+    assert "break_every_min" not in w.controls

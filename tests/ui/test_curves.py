@@ -67,3 +67,19 @@ def test_habit_widget_moves_the_plateau_day():
     before = w.result["habit_at_66"]
     w.miss_every.value = 3
     assert w.result["habit_at_66"] < before
+
+
+def test_habit_sentence_reads_and_names_the_day_it_reads():
+    """HabitCurve: a plateau beyond the days drawn reads as a sentence; with 30 days drawn the value is named
+    as day 30, never as day 66."""
+    w = ui.habit_curve_widget(days_to_plateau=254, days=30)
+    assert "reached on not" not in w.message and "not reached within the 30 days drawn" in w.message
+    assert "on day 30" in w.message and "on day 66 habit" not in w.message
+    w.days.value = 180
+    assert "on day 66 habit" in w.message
+
+
+def test_planner_text_fits_a_short_plan():
+    """ProgressionPlanner: a 4-week plan never says 'from week 5'."""
+    w = ui.progression_planner(weeks=4)
+    assert "week 5" not in w.message and "of the plan" in w.message

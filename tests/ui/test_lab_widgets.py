@@ -45,10 +45,22 @@ def _pinned(page, out):
 
 
 def test_builder_minutes_update_plan_and_audit(lab_page, shot):
-    """06 in JupyterLab: typing 25 minutes a day redraws the plan and the audit, and the projection follows."""
+    """06 in JupyterLab: the safety gate shows no plan until every question is clicked; then typing 25 minutes a
+    day redraws the plan and the audit, and the projection follows; test markers are never visible."""
     page = lab_page.page
     lab_page.open("notebooks/06_build_your_routine.ipynb")
     lab_page.run_all()
+    gate = _output_with(page, r"rendered: screen incomplete")
+    expect(gate).to_contain_text("Answer the safety questions first: 9 of 9", timeout=RENDER_TIMEOUT)
+    gate = _pinned(page, gate)
+    expect(gate).not_to_contain_text("Five-insight audit")
+    assert "rendered:" not in gate.inner_text(), "a test marker is visible to the learner"
+    shot("gate-closed", show=gate)
+    noes = page.locator(".widget-toggle-buttons button:text-is('no')")
+    assert noes.count() == 9
+    for i in range(9):
+        noes.nth(i).scroll_into_view_if_needed()
+        noes.nth(i).click()
     out = _output_with(page, r"rendered: minutes=\d+ items=")
     expect(out).to_contain_text("rendered: minutes=15 items=", timeout=RENDER_TIMEOUT)
     out = _pinned(page, out)
@@ -82,7 +94,7 @@ def test_builder_minutes_update_plan_and_audit(lab_page, shot):
     # a bad value a person could type: a clear message in the widget, never a traceback
     box.fill("0")
     box.press("Enter")
-    expect(out).to_contain_text("error: minutes_per_day: must be a whole number of minutes from 5 to 60 (got 0)",
+    expect(out).to_contain_text("error: minutes per day: must be a whole number from 5 to 60 (got 0)",
                                 timeout=RENDER_TIMEOUT)
     expect(out).not_to_contain_text("Traceback")
     shot("bad-value", show=box)
