@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab reports test bench clean
+.PHONY: setup lab app reports test bench clean classroom book
 
 setup: $(STAMP)
 
@@ -28,11 +28,32 @@ lab: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir="$(LAB_DIR)" \
 		--ServerApp.terminado_settings=shell_command="$${SHELL:-/bin/sh}" $(LAB_ARGS)
 
+# The practice companion for people who don't code: a Voila app (no code shown) that opens in the browser.
+# Its log lives in the user's data folder (or SPINELIB_DATA_DIR); APP_ARGS: more options for voila
+# (e.g. APP_ARGS="--no-browser --port 8866").
+APP_ARGS ?=
+app: setup
+	$(BIN)/voila app/companion.ipynb '--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]' $(APP_ARGS)
+
 reports: setup
 	$(BIN)/python -m spinelib examples --out-dir reports/out
 
 test: setup
 	$(BIN)/python -m pytest -n 2 tests spinelib
+
+# The classroom edition, derived from the lessons in notebooks/: student copies (no solutions) and an
+# answer key in build/classroom/. Grade a folder of submissions (one sub-folder per student) with
+# `make classroom SUBMISSIONS=path/to/folder`: the grades CSV is build/classroom/grades.csv.
+SUBMISSIONS ?=
+classroom: setup
+	$(BIN)/spinelib classroom --out-dir build/classroom
+	@if [ -n "$(SUBMISSIONS)" ]; then $(BIN)/spinelib classroom --grade "$(SUBMISSIONS)" --grades build/classroom/grades.csv; fi
+
+# The book site: the lessons run and built with Jupyter Book 1.x into build/book/_build/html (opens
+# offline; nothing from a CDN). Not part of `make test` (a few minutes); tests/ui/test_book_site.py
+# builds a small book instead.
+book: setup
+	$(BIN)/python book/build.py --out build/book
 
 bench: setup
 	@set -e; for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done

@@ -227,4 +227,12 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from spinelib.executor import Interrupted, interruptible
+
+    try:
+        with interruptible():  # Ctrl-C or SIGTERM: workers stop and the temporary folder is removed
+            code = main()
+    except Interrupted as exc:
+        print(f"interrupted by {exc.signame}", file=sys.stderr)
+        code = exc.exit_code
+    sys.exit(code)

@@ -39,3 +39,18 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_folder(tmp_path_factory):
+    """The whole test session (and every server, kernel and process it starts: JupyterLab, Voila, notebook
+    runs, book builds) keeps spinelib's user data (the safety screen's session answers, practice logs) in a
+    folder of its own, never in the user's data folder, and never reads what an earlier run left there."""
+    folder = tmp_path_factory.mktemp("spinelib-data")
+    old = os.environ.get("SPINELIB_DATA_DIR")
+    os.environ["SPINELIB_DATA_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("SPINELIB_DATA_DIR", None)
+    else:
+        os.environ["SPINELIB_DATA_DIR"] = old

@@ -24,20 +24,26 @@ PKG = ROOT / "spinelib"
 LAYERS = {
     "spinelib.errors": 0, "spinelib.resources": 0, "spinelib.atomic": 0, "spinelib.insights": 0,
     "spinelib.week": 0, "spinelib.catalogue": 0, "spinelib.evidence": 0, "spinelib.redflags": 0,
-    "spinelib.profile": 0, "spinelib.render": 0,
+    "spinelib.profile": 0, "spinelib.render": 0, "spinelib.poses": 0, "spinelib.drawing": 0,
+    "spinelib.executor": 0,
     "spinelib.routine": 1, "spinelib.progression": 1, "spinelib.builder": 1, "spinelib.audit": 1,
-    "spinelib.practice": 1, "spinelib.sim": 1,
-    "spinelib.plots": 2, "spinelib.ui": 2, "spinelib.checks": 2, "spinelib.reports": 2,
+    "spinelib.practice": 1, "spinelib.sim": 1, "spinelib.journal": 1,
+    "spinelib.plots": 2, "spinelib.ui": 2, "spinelib.checks": 2, "spinelib.reports": 2, "spinelib.companion": 2,
+    "spinelib.research": 2, "spinelib.classroom": 2,
     "spinelib": 3, "spinelib.__main__": 3,
 }
-DOMAIN = ("spinelib.routine", "spinelib.progression", "spinelib.builder", "spinelib.audit", "spinelib.practice")
+DOMAIN = ("spinelib.routine", "spinelib.progression", "spinelib.builder", "spinelib.audit", "spinelib.practice",
+          "spinelib.journal")
 # the one piece of the simulator the domain may use: the day-plan schema (the leaf of sim/)
 DOMAIN_MAY_USE_FROM_SIM = {"spinelib.sim.plan"}
 # top-layer families that must stay apart
 TOP_APART = {"spinelib.ui": ("spinelib.reports", "spinelib.checks"),
              "spinelib.reports": ("spinelib.ui", "spinelib.checks"),
              "spinelib.checks": ("spinelib.ui", "spinelib.reports"),
-             "spinelib.plots": ("spinelib.ui", "spinelib.reports", "spinelib.checks")}
+             "spinelib.plots": ("spinelib.ui", "spinelib.reports", "spinelib.checks"),
+             # research (priors, ensembles, sensitivity, studies): sim, the bottom layer and the executor only
+             "spinelib.research": ("spinelib.ui", "spinelib.reports", "spinelib.checks", "spinelib.plots",
+                                   "spinelib.companion")}
 
 
 def _modname(path: Path) -> str:
@@ -266,4 +272,12 @@ def test_docs_and_code_point_only_inside_the_repository():
              *(ROOT / "reports" / "templates").glob("*.ipynb"), *(ROOT / "scripts").glob("*.py"),
              *(ROOT / "benchmarks").glob("*.py")]
     bad = [str(p.relative_to(ROOT)) for p in files if "../shared" in p.read_text(encoding="utf-8")]
+    assert bad == []
+
+
+def test_research_imports_only_sim_the_bottom_and_the_executor():
+    "architecture: spinelib.research uses the simulator, the bottom layer (executor included) and itself, nothing else"
+    bad = [f"{m}:{line} imports {t}" for m, (v, _) in SCANS.items() if m.startswith("spinelib.research")
+           for t, _n, line, _ in v.found if t in MODULES and not (
+               t.startswith(("spinelib.sim", "spinelib.research")) or _layer(t) == 0)]
     assert bad == []

@@ -15,18 +15,18 @@ The package, bottom up:
   one browser for many PDFs);
 - :mod:`.nbrun`: running a notebook headless in a fresh kernel (local-socket kernels);
 - :mod:`.warm`: warm kernels, reset to a clean namespace before each report (:class:`ReportSession`);
-- :mod:`.executor`: local worker processes or a Dask cluster; Ctrl-C and SIGTERM as :class:`Interrupted`;
+- :mod:`spinelib.executor` (shared with experiments): local worker processes or a Dask cluster; Ctrl-C and SIGTERM as :class:`Interrupted`;
 - :mod:`.runner`: one report, a batch over a CSV, the shipped examples (atomic writes, warm
   kernels per worker, a folder lock, ``resume``, a summary even when interrupted);
 - :mod:`.blocks`: the tables, figures and call-outs the templates show (``from spinelib.reports
   import blocks as rf``; loads matplotlib, so it is not imported here);
-- :mod:`.cli`: the ``spinelib`` command line (``report``, ``batch``, ``examples``, ``validate``).
+- :mod:`.cli`: the ``spinelib`` command line (``report``, ``batch``, ``examples``, ``validate``, ``experiment``).
 
 Nothing here is medical advice.
 """
 from __future__ import annotations
 
-from .executor import Interrupted, open_executor
+from ..executor import Interrupted, open_executor
 from .pages import CHROMIUM, CSP, PAGE_CSS, PdfPrinter, check_self_contained, chromium_available, html_to_pdf, render_html
 from .parameters import RULES, describe_parameters, load_parameter_file, validate_parameters
 from .batch_input import read_batch_rows, safe_output_name

@@ -5,9 +5,13 @@
     spinelib report --list
     spinelib report personal-plan --help-params
     spinelib report personal-plan -p minutes_per_day 15 -f client.yaml -o reports/out/ana.html [--pdf] [--keep-notebook]
-    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2 [--resume] [--wait]
+    spinelib batch personal-plan clients.csv --out-dir reports/out --jobs 2 [--resume] [--wait] [--fresh-kernels]
     spinelib batch personal-plan clients.csv --scheduler tcp://127.0.0.1:8786   # on a Dask cluster
     spinelib examples --out-dir reports/out
+    spinelib validate --seeds 5 --people 1000 [--markdown]   # the model against figures it was not fitted to
+    spinelib experiment study.yaml --out-dir experiments/study --jobs 2 [--scheduler tcp://host:8786]
+    spinelib classroom --out-dir build/classroom             # student + answer-key editions of the lessons
+    spinelib classroom --grade submissions/ --grades grades.csv
 
 Parameters follow papermill's conventions: ``-p NAME VALUE`` (numbers, True/False/None are
 converted), ``-r NAME VALUE`` (raw text), ``-y YAML`` and ``-f FILE.yaml``; ``-p
@@ -29,9 +33,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, number
+from ..sim.validation import PEOPLE_RANGE, SEEDS_RANGE, validation_markdown, validation_table, verdict_counts
 from . import pages
-from .executor import Interrupted, interruptible
+from ..executor import Interrupted, interruptible
+from ..classroom import build_editions, grade_folder
+from ..research.study import load_study, run_study
 from .parameters import describe_parameters, load_parameter_file, validate_parameters, yaml_mapping
 from .runner import build_examples, run_batch, run_report
 from .templates import TEMPLATES, ReportError, template_label, template_parameters, template_path
@@ -220,7 +227,8 @@ def report(template, params, raw, yaml_text, parameters_file, output, pdf, keep_
 @click.argument("template")
 @click.argument("csv_file", metavar="CSV", type=click.Path(dir_okay=False))
 @click.option("--out-dir", default="reports/out", show_default=True, type=click.Path(file_okay=False))
-@click.option("--jobs", "-j", default=2, show_default=True, type=int, help="Worker processes (one kernel each).")
+@click.option("--jobs", "-j", default=2, show_default=True, type=int,
+              help="Worker processes, each keeping one kernel (and one Chromium for PDFs) for all its reports.")
 @click.option("--name-column", default="name", show_default=True, help="Column whose slug names each output.")
 @click.option("--summary", type=click.Path(dir_okay=False), help="Summary CSV (default OUT_DIR/<template>-summary.csv).")
 @_with_params
@@ -236,9 +244,12 @@ def report(template, params, raw, yaml_text, parameters_file, output, pdf, keep_
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run the reports on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786) instead of --jobs local "
                    "processes; they are written here all the same.")
+@click.option("--fresh-kernels", is_flag=True,
+              help="Start a new kernel (and browser) for every report instead of keeping one per worker, reset "
+                   "between reports (slower; the reports are the same).")
 @_guard
 def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, yaml_text, parameters_file, pdf,
-          keep_notebook, no_progress, resume, wait_, scheduler):
+          keep_notebook, no_progress, resume, wait_, scheduler, fresh_kernels):
     """Run TEMPLATE once per row of CSV; bad rows are reported and skipped.
 
     The summary CSV lists every row: ok, skipped (--resume), invalid, failed or interrupted.
@@ -254,7 +265,8 @@ def batch(template, csv_file, out_dir, jobs, name_column, summary, params, raw, 
         res = run_batch(template, csv_file, out_dir, jobs=jobs, name_column=name_column, pdf=pdf,
                         keep_notebook=keep_notebook, common=common, progress=not no_progress,
                         summary_path=summary, on_invalid=invalid, scheduler=scheduler, resume=resume,
-                        lock_wait=math.inf if wait_ else 3.0, on_wait=_waiting(out_dir) if wait_ else None)
+                        lock_wait=math.inf if wait_ else 3.0, on_wait=_waiting(out_dir) if wait_ else None,
+                        warm=not fresh_kernels)
     except Interrupted as exc:
         if exc.result is None:
             raise
@@ -301,6 +313,91 @@ def examples(out_dir, jobs, no_pdf, no_progress, wait_, scheduler):
         click.echo(f"{r.example}: {r.status} {r.output or r.message}{extra} [{r.seconds:.1f} s]")
     if (df["status"] != "ok").any():
         sys.exit(1)
+
+
+@main.command()
+@click.option("--seeds", default="5", show_default=True, metavar="N",
+              help=f"Seeds per figure, {SEEDS_RANGE[0]}-{SEEDS_RANGE[1]} (the model value is their mean; the range "
+                   "shows their spread).")
+@click.option("--people", default="1000", show_default=True, metavar="N",
+              help=f"Simulated people per run, {PEOPLE_RANGE[0]:,}-{PEOPLE_RANGE[1]:,}.")
+@click.option("--markdown", is_flag=True, help="Print a Markdown table instead of plain text.")
+@_guard
+def validate(seeds, people, markdown):
+    """Run the model against published figures it was NOT fitted to (data/validation.csv) and print each
+    figure, the model's value over the seeds and a verdict: within, direction right or wrong."""
+    n_seeds = number(seeds, "--seeds", *SEEDS_RANGE, whole=True)
+    n_people = number(people, "--people", *PEOPLE_RANGE, whole=True)
+    table = validation_table(seeds=n_seeds, people=n_people)
+    if markdown:
+        click.echo(validation_markdown(table))
+    else:
+        for r in table.itertuples():
+            click.echo(f"{r.id:<4} {r.verdict:<16} published {r.published:g} ({r.lo:g} to {r.hi:g}); "
+                       f"model {r.model:.3g} ({r.model_min:.3g} to {r.model_max:.3g})  [{r.source}] {r.topic}")
+    counts = verdict_counts(table)
+    click.echo(f"\n{len(table)} figures, {n_seeds} seed(s) x {n_people:,} people: "
+               + ", ".join(f"{n} {v}" for v, n in counts.items()) + ". A teaching model; not medical advice.")
+
+
+@main.command()
+@click.argument("study_file", metavar="STUDY.yaml", type=click.Path(dir_okay=False))
+@click.option("--out-dir", type=click.Path(file_okay=False),
+              help="Folder of the results (default: experiments/<study name>). Run again to resume.")
+@click.option("--jobs", "-j", default=2, show_default=True, type=int, help="Local worker processes (1: this one).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the cells on the Dask cluster at ADDRESS (e.g. tcp://127.0.0.1:8786) instead of --jobs local "
+                   "processes; results are written here all the same.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--wait", "wait_", is_flag=True, help="When another spinelib run is writing into OUT_DIR, wait for it.")
+@_guard
+def experiment(study_file, out_dir, jobs, scheduler, no_progress, wait_):
+    """Run a study (scenarios x parameter sets x seeds x cohort sizes) into tidy Parquet results.
+
+    Cells already in OUT_DIR are not run again, so an interrupted study resumes.
+    """
+    study = load_study(study_file)
+    out = Path(out_dir) if out_dir else Path("experiments") / study.name
+    if jobs < 1:
+        raise InputError("--jobs", "a whole number of at least 1", jobs)
+    try:
+        res = run_study(study, out, workers=jobs, scheduler=scheduler, progress=not no_progress,
+                        lock_wait=math.inf if wait_ else 3.0)
+    except Interrupted as exc:
+        done = exc.result.ran + exc.result.skipped if exc.result is not None else 0
+        _fail(f"interrupted by {exc.signame}: {done} of {study.n_cells} cells done in {out}; run the same command "
+              "again to resume", exc.exit_code)
+    click.echo(f"{study.name}: {res.ran} cells run, {res.skipped} already done, {study.n_cells} in all, "
+               f"{res.seconds:.1f} s; results: {out / 'results.parquet'}")
+
+
+@main.command()
+@click.option("--out-dir", default="build/classroom", show_default=True, type=click.Path(file_okay=False),
+              help="Where the student/ and answer-key/ editions go.")
+@click.option("--grade", "submissions", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Grade the submitted student notebooks under this folder instead (one sub-folder per student).")
+@click.option("--grades", "grades_csv", default=None, type=click.Path(dir_okay=False),
+              help="The grades CSV to write (default: OUT_DIR/grades.csv).")
+@click.argument("notebooks", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@_guard
+def classroom(out_dir, submissions, grades_csv, notebooks):
+    """The classroom edition: derive student notebooks (no solutions) and an answer key from the lessons
+    (default: notebooks/0*.ipynb), or, with --grade, grade submitted notebooks into a CSV with feedback."""
+    if submissions:
+        out = Path(grades_csv or Path(out_dir) / "grades.csv")
+        rows = grade_folder(submissions, out)
+        for r in rows:
+            if r["question"] == "TOTAL":
+                click.echo(f"{r['student']} {r['notebook']}: {r['feedback']}")
+        click.echo(f"grades: {out}")
+        return
+    lessons = [Path(n) for n in notebooks] or sorted(
+        p for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("0*.ipynb"))
+    if not lessons:
+        raise click.UsageError("no lesson notebooks given or found in notebooks/")
+    written = build_editions(lessons, out_dir)
+    for edition, paths in written.items():
+        click.echo(f"{edition}: {len(paths)} notebooks in {Path(out_dir) / edition}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,11 +16,11 @@
    report nor destroys an earlier one. ``pdf=True`` prints the HTML with the system Chromium.
 
 :func:`run_batch` runs one template over the rows of a CSV file with an executor
-(:mod:`.executor`: local worker processes, or a Dask cluster with ``scheduler=``); workers
+(:mod:`spinelib.executor`: local worker processes, or a Dask cluster with ``scheduler=``); workers
 return the report's bytes and this process writes them. The output folder is locked for the
 whole batch (a second run into it waits briefly, then refuses); Ctrl-C or SIGTERM stops the
 workers and their kernels, writes the summary of what was done and raises
-:class:`~.executor.Interrupted`. :func:`build_examples` builds the parameter sets in
+:class:`~spinelib.executor.Interrupted`. :func:`build_examples` builds the parameter sets in
 ``data/examples`` the same way. Nothing here is medical advice.
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ from ..atomic import folder_lock, writable_folder, write_temp
 from ..errors import InputError
 from ..resources import examples_dir
 from .batch_input import read_batch_rows, safe_output_name
-from .executor import Done, Interrupted, interruptible, on_worker_exit, one_line, open_executor
+from ..executor import Done, Interrupted, interruptible, on_worker_exit, one_line, open_executor
 from .nbrun import ipc_kernel_manager_class, kernel_scope
 from .pages import chromium_available, html_to_pdf, render_html, report_title
 from .parameters import safe_yaml, validate_parameters, whole_rule
@@ -371,8 +371,8 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, desc: str, *, schedu
     cluster at ``scheduler``. Locally, with ``warm``, each process keeps one warm kernel and one
     Chromium for all its reports (:func:`_warm_job`); on a cluster every report starts its own
     kernel (the cluster's processes are not this command's to keep kernels in). A worker that
-    dies fails its own row only. On Ctrl-C or SIGTERM (see :func:`~.executor.interruptible`) the
-    workers and their kernels are stopped and :class:`~.executor.Interrupted` is raised, its
+    dies fails its own row only. On Ctrl-C or SIGTERM (see :func:`~spinelib.executor.interruptible`) the
+    workers and their kernels are stopped and :class:`~spinelib.executor.Interrupted` is raised, its
     ``rows`` holding the finished rows and the others marked ``interrupted``. Each ok row also
     holds ``steps``, the seconds of each step of its report.
     """
@@ -512,7 +512,7 @@ def run_batch(template, table, out_dir, *, jobs: int = 2, name_column: str = "na
     the cluster's business); the reports are written here either way. With ``resume`` a row
     whose report already exists with the same stamp (:func:`report_stamp`) is ``skipped``.
     On Ctrl-C or SIGTERM the workers and kernels stop, the summary of what was done is
-    written and :class:`~.executor.Interrupted` is raised with ``result`` (a BatchResult).
+    written and :class:`~spinelib.executor.Interrupted` is raised with ``result`` (a BatchResult).
 
     Locally each worker keeps one warm kernel, reset to a clean namespace before every report,
     and one Chromium for all its PDFs (:mod:`.warm`); ``warm=False`` starts a new kernel (and
@@ -566,7 +566,7 @@ def build_examples(out_dir, *, jobs: int = 2, pdf: bool = True, progress: bool =
     """Build every example parameter set as HTML (and PDF) into ``out_dir``; return the summary.
 
     PDFs need Chromium; without it only the HTML is built (the caller says so). The folder is
-    checked and locked as in :func:`run_batch`; on Ctrl-C or SIGTERM :class:`~.executor.Interrupted`
+    checked and locked as in :func:`run_batch`; on Ctrl-C or SIGTERM :class:`~spinelib.executor.Interrupted`
     is raised with ``result``, the summary of what was done.
     """
     out_dir = Path(out_dir)

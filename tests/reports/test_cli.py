@@ -127,8 +127,8 @@ def test_report_and_papermill_cli_on_template(tmp_path):
     (["batch", "personal-plan", "x.csv", "--jobs", "abc"], "error: Invalid value for '--jobs' / '-j': 'abc' is not a valid integer."),
     (["batch", "personal-plan", "x.csv", "--jobs", "0"], "error: jobs: must be a whole number from 1 to 64 (got 0)"),
     (["report", "personal-plan", "-p", "weeks"], "error: Option '-p' requires 2 arguments."),
-    (["report"], "error: report: give a template name (personal-plan, scenario-comparison) or --list"),
-    (["report", "nope"], "error: template: must be one of personal-plan, scenario-comparison or the path of a .ipynb template (got 'nope')"),
+    (["report"], "error: report: give a template name (personal-plan, scenario-comparison, progress-report) or --list"),
+    (["report", "nope"], "error: template: must be one of personal-plan, scenario-comparison, progress-report or the path of a .ipynb template (got 'nope')"),
 ])
 def test_usage_errors_are_one_line(no_kernel, monkeypatch, tmp_path, args, message):
     "cli: usage errors too are one line on stderr with exit status 2"

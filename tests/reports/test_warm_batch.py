@@ -21,17 +21,26 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get
                                     reason="no /usr/bin/chromium (CI never skips: it installs chromium)")
 
 
-def _descendants() -> list[str]:
+def _descendants() -> dict[int, str]:
+    """This process's live descendants: pid -> command line."""
     import psutil
 
-    out = []
+    out = {}
     for p in psutil.Process().children(recursive=True):
         try:
             if p.status() != psutil.STATUS_ZOMBIE:
-                out.append(" ".join(p.cmdline())[:120])
+                out[p.pid] = " ".join(p.cmdline())[:120]
         except psutil.Error:
             pass
     return out
+
+
+@pytest.fixture()
+def left_behind():
+    """left_behind(): the processes started since the test began that are still running (e.g. not the browser
+    driver another test of this worker keeps for the session)."""
+    before = set(_descendants())
+    return lambda: sorted(cmd for pid, cmd in _descendants().items() if pid not in before)
 
 
 def _table(tmp_path: Path, rows: list[dict]) -> Path:
@@ -44,7 +53,7 @@ ROWS = [{"name": f"Client {i}", "count": 2 + i % 3, "scale": 1 + i / 4} for i in
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_warm_batch_pages_equal_cold_and_kernels_are_reused(tmp_path, jobs):
+def test_warm_batch_pages_equal_cold_and_kernels_are_reused(tmp_path, jobs, left_behind):
     "warm vs a kernel per report: same bytes; kernels started once per worker (timings), then reset; none left"
     table = _table(tmp_path, ROWS)
     warm = runner.run_batch(TINY, table, tmp_path / "warm", jobs=jobs, progress=False)
@@ -61,10 +70,10 @@ def test_warm_batch_pages_equal_cold_and_kernels_are_reused(tmp_path, jobs):
     assert (t["execute"] > 0).all() and (t["export"] > 0).all() and (t["write"] > 0).all() and (t["pdf"] == 0).all()
     assert (t["validate"] > 0).all()
     assert (cold.timings["start"] == 0).all() and (cold.timings["reset"] == 0).all()
-    assert _descendants() == []
+    assert left_behind() == []
 
 
-def test_warm_batch_failing_row_fails_alone(tmp_path):
+def test_warm_batch_failing_row_fails_alone(tmp_path, left_behind):
     "a row whose notebook raises fails with the cold line; the rows after it run on a new kernel"
     rows = [dict(r) for r in ROWS[:4]]
     for r in rows:
@@ -78,11 +87,11 @@ def test_warm_batch_failing_row_fails_alone(tmp_path):
     assert t.loc[1, "start"] > 0 and t.loc[3, "start"] > 0  # the failed row's kernel was not reused
     assert t.loc[4, "start"] == 0 and t.loc[4, "reset"] > 0
     assert not (tmp_path / "out" / "client-1.html").exists()
-    assert _descendants() == []
+    assert left_behind() == []
 
 
 @needs_chromium
-def test_warm_batch_pdfs_one_browser_same_text(tmp_path, pdf_text):
+def test_warm_batch_pdfs_one_browser_same_text(tmp_path, pdf_text, left_behind):
     "PDFs of a warm batch (one Chromium per worker) hold the same pages and text as a new browser per report"
     table = _table(tmp_path, ROWS[:3])
     warm = runner.run_batch(TINY, table, tmp_path / "warm", jobs=1, pdf=True, progress=False)
@@ -92,10 +101,10 @@ def test_warm_batch_pdfs_one_browser_same_text(tmp_path, pdf_text):
         name = f"client-{i}.pdf"
         assert pdf_text(tmp_path / "warm" / name) == pdf_text(tmp_path / "cold" / name)
     assert (warm.timings["pdf"] > 0).all()
-    assert _descendants() == []
+    assert left_behind() == []
 
 
-def test_build_examples_on_warm_kernels_matches_cold(tmp_path):
+def test_build_examples_on_warm_kernels_matches_cold(tmp_path, left_behind):
     "the shipped examples (both templates) on warm kernels: the same HTML as on a kernel each"
     warm = runner.build_examples(tmp_path / "warm", jobs=2, pdf=False, progress=False)
     cold = runner.build_examples(tmp_path / "cold", jobs=2, pdf=False, progress=False, warm=False)
@@ -104,4 +113,4 @@ def test_build_examples_on_warm_kernels_matches_cold(tmp_path):
     assert names == sorted(p.name for p in (tmp_path / "cold").glob("*.html")) and len(names) == len(warm)
     for name in names:
         assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
-    assert _descendants() == []
+    assert left_behind() == []
