@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import sys
 import tempfile
 import threading
@@ -25,13 +26,35 @@ from pathlib import Path
 from queue import Empty
 
 __all__ = ["PollingClient", "polling_client_class", "execute_notebook", "ipc_kernel_manager_class", "drop_ipc_dir",
-           "kernel_scope"]
+           "kernel_scope", "quiet_papermill"]
 
 # the kernel managers started inside the current kernel_scope (a context variable, so it follows
 # the run into the event loop jupyter_client may run in another thread)
 _STARTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("spinelib_kernels", default=None)
 _SCOPES = {"open": 0}  # kernel scopes open in this process (threads of a Dask worker share the socket folder)
 _SCOPES_LOCK = threading.RLock()
+
+
+# papermill's and nbclient's own log lines are dropped while a report runs: its failure is reported as one line
+_QUIET = contextvars.ContextVar("spinelib_quiet_papermill", default=False)
+
+
+class _QuietWhileRunning(logging.Filter):
+    def filter(self, record):
+        return not _QUIET.get()
+
+
+logging.getLogger("papermill").addFilter(_QuietWhileRunning())
+
+
+@contextlib.contextmanager
+def quiet_papermill():
+    """Inside the block, papermill logs nothing (the caller reports a failure itself, in one line)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
 
 
 @functools.lru_cache(maxsize=1)

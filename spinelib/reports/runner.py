@@ -25,12 +25,9 @@ workers and their kernels, writes the summary of what was done and raises
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import functools
 import hashlib
 import json
-import logging
 import os
 import re
 import signal
@@ -48,7 +45,7 @@ from ..errors import InputError
 from ..resources import examples_dir
 from .batch_input import read_batch_rows, safe_output_name
 from ..executor import Done, Interrupted, interruptible, on_worker_exit, one_line, open_executor
-from .nbrun import ipc_kernel_manager_class, kernel_scope
+from .nbrun import ipc_kernel_manager_class, kernel_scope, quiet_papermill
 from .pages import chromium_available, html_to_pdf, render_html, report_title
 from .parameters import safe_yaml, validate_parameters, whole_rule
 from .templates import ReportError, template_key, template_label, template_path
@@ -71,28 +68,6 @@ class ReportResult:
 
 
 # ----- one report ------------------------------------------------------------------------------
-_QUIET = contextvars.ContextVar("spinelib_quiet_papermill", default=False)
-
-
-class _QuietWhileRunning(logging.Filter):
-    """Drop papermill's (and nbclient's) log lines while :func:`execute_template` runs: it reports failures itself."""
-
-    def filter(self, record):
-        return not _QUIET.get()
-
-
-logging.getLogger("papermill").addFilter(_QuietWhileRunning())
-
-
-@contextlib.contextmanager
-def _quiet_papermill():
-    token = _QUIET.set(True)
-    try:
-        yield
-    finally:
-        _QUIET.reset(token)
-
-
 def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600, source: str | None = None):
     """Execute a template with papermill's Python API; return the executed notebook node.
 
@@ -112,7 +87,7 @@ def execute_template(template, parameters: dict, *, cwd=None, timeout: int = 600
     else:
         notebook = str(template_path(template))
     try:
-        with kernel_scope(), _quiet_papermill():
+        with kernel_scope(), quiet_papermill():
             return papermill.execute_notebook(
                 notebook, None, parameters=parameters, kernel_name="python3", progress_bar=False,
                 log_output=False, cwd=str(cwd) if cwd else None, execution_timeout=timeout,

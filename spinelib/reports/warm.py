@@ -40,7 +40,6 @@ report asks for a PDF, one :class:`~.pages.PdfPrinter` (one Chromium) for all it
 from __future__ import annotations
 
 import builtins
-import contextvars
 import copy
 import functools
 import gc
@@ -56,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 
-from .nbrun import drop_ipc_dir, ipc_kernel_manager_class
+from .nbrun import drop_ipc_dir, ipc_kernel_manager_class, quiet_papermill
 from .pages import PdfPrinter, render_html, report_title
 from .parameters import validate_parameters
 from .templates import ReportError, template_label, template_path
@@ -225,16 +224,6 @@ def reset_kernel_state(cwd: str | None = None) -> None:
 
 
 # ----- the host side -----------------------------------------------------------------------------
-_QUIET = contextvars.ContextVar("spinelib_warm_quiet", default=False)
-
-
-class _QuietWhileRunning(logging.Filter):
-    """papermill's and nbclient's log lines are dropped while a warm report runs: its failure is reported as one line."""
-
-    def filter(self, record):
-        return not _QUIET.get()
-
-
 @functools.lru_cache(maxsize=1)
 def _register_engine() -> str:
     """Register the papermill engine that runs a notebook on a :class:`WarmKernel`'s kept kernel."""
@@ -255,7 +244,6 @@ def _register_engine() -> str:
             return client.execute()
 
     papermill_engines.register(ENGINE_NAME, WarmEngine)
-    logging.getLogger("papermill").addFilter(_QuietWhileRunning())
     return ENGINE_NAME
 
 
@@ -473,16 +461,16 @@ class WarmKernel:
         engine = _register_engine()
         ok = False
         self.seconds = {"start": 0.0, "reset": 0.0}
-        quiet = _QUIET.set(True)
         t1 = time.perf_counter()
         try:
             self.ready()
             t1 = time.perf_counter()
             self.runs += 1
             self._clean = False
-            nb = papermill.execute_notebook(
-                notebook, None, parameters=parameters, engine_name=engine, kernel_name="python3",
-                progress_bar=False, log_output=False, execution_timeout=timeout, warm=self)
+            with quiet_papermill():
+                nb = papermill.execute_notebook(
+                    notebook, None, parameters=parameters, engine_name=engine, kernel_name="python3",
+                    progress_bar=False, log_output=False, execution_timeout=timeout, warm=self)
             ok = True
         except ReportError:
             raise
@@ -496,7 +484,6 @@ class WarmKernel:
             raise ReportError(f"{label}: the kernel failed ({type(exc).__name__}: {_one_line(exc)}); "
                               "kernel replaced") from None
         finally:
-            _QUIET.reset(quiet)
             if not ok:  # whatever happened (an interruption too), this kernel is not reused
                 self.shutdown()
             self.seconds["execute"] = time.perf_counter() - t1
