@@ -22,8 +22,8 @@ import pandas as pd
 from ..errors import InputError, fmt_allowed
 from .plan import REST, check_days, plan_from_week, session
 
-__all__ = ["Scenario", "SCENARIOS", "scenarios", "get_scenario", "scenario_plan", "scenario_table", "GENTLE",
-           "STRUCTURED_CAP"]
+__all__ = ["Scenario", "SCENARIOS", "scenarios", "get_scenario", "scenario_plan", "scenario_table", "scenario_title",
+           "GENTLE", "STRUCTURED_CAP"]
 
 
 def _every_day(day: dict) -> dict:
@@ -115,9 +115,14 @@ def _unstructured_spikes(days):
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named plan plus parameter changes, with the insight it illustrates."""
+    """A named plan plus parameter changes, with the insight it illustrates.
+
+    ``name`` is the id code uses (``"max_effort"``); ``title`` is what a person reads in a legend,
+    a table or a sentence (``"max effort"``).
+    """
 
     name: str
+    title: str
     insight: int
     side: str
     description: str
@@ -126,22 +131,27 @@ class Scenario:
 
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
-    Scenario("micro_strength", 1, "recommended", "15 min a day: light load (1.5/5), high control (5/5)", _micro_strength),
-    Scenario("max_effort", 1, "comparison", "15 min a day: heavy load (4.5/5), low control (2/5)", _max_effort),
-    Scenario("calm_first", 2, "recommended", "8 min calming, then 10 min strengthening, daily", _calm_first),
-    Scenario("strength_only", 2, "comparison", "the same 10 min strengthening daily, no calming", _strength_only),
-    Scenario("transitions_practised", 3, "recommended", "15 min a day including 5 min of transition practice",
-             _transitions_practised),
-    Scenario("transitions_untrained", 3, "comparison", "15 min a day, the transition minutes spent strengthening",
-             _transitions_untrained),
-    Scenario("structured_load", 4, "recommended", "3 days a week, +10% a week up to 45 min, every 4th week lighter",
-             _structured_load),
-    Scenario("unstructured_spikes", 4, "comparison", "the same minutes per 4 weeks, crammed into one burst week",
-             _unstructured_spikes),
-    Scenario("gentle_daily", 5, "recommended", "15 min a day, home programme", _gentle_daily),
-    Scenario("weekend_warrior", 5, "comparison", "one 90-minute session a week", _weekend_warrior),
-    Scenario("supervised", 5, "reference", "the gentle daily programme, supervised (adherence near 95%)", _supervised),
-    Scenario("no_exercise", 0, "control", "no programme: the natural course only", _no_exercise),
+    Scenario("micro_strength", "micro-strength", 1, "recommended",
+             "15 min a day: light load (1.5/5), high control (5/5)", _micro_strength),
+    Scenario("max_effort", "max effort", 1, "comparison",
+             "15 min a day: heavy load (4.5/5), low control (2/5)", _max_effort),
+    Scenario("calm_first", "calm first", 2, "recommended",
+             "8 min calming, then 10 min strengthening, daily", _calm_first),
+    Scenario("strength_only", "strength only", 2, "comparison",
+             "the same 10 min strengthening daily, no calming", _strength_only),
+    Scenario("transitions_practised", "transitions practised", 3, "recommended",
+             "15 min a day including 5 min of transition practice", _transitions_practised),
+    Scenario("transitions_untrained", "transitions not practised", 3, "comparison",
+             "15 min a day, the transition minutes spent strengthening", _transitions_untrained),
+    Scenario("structured_load", "structured steps", 4, "recommended",
+             "3 days a week, +10% a week up to 45 min, every 4th week lighter", _structured_load),
+    Scenario("unstructured_spikes", "unstructured spikes", 4, "comparison",
+             "the same minutes per 4 weeks, crammed into one burst week", _unstructured_spikes),
+    Scenario("gentle_daily", "gentle daily", 5, "recommended", "15 min a day, home programme", _gentle_daily),
+    Scenario("weekend_warrior", "weekend warrior", 5, "comparison", "one 90-minute session a week", _weekend_warrior),
+    Scenario("supervised", "supervised", 5, "reference",
+             "the gentle daily programme, supervised (adherence near 95%)", _supervised),
+    Scenario("no_exercise", "no exercise", 0, "control", "no programme: the natural course only", _no_exercise),
 )}
 
 
@@ -162,7 +172,17 @@ def scenario_plan(name: str, days: int = 84) -> pd.DataFrame:
     return get_scenario(name).plan(check_days(days))
 
 
+def scenario_title(name) -> str:
+    """What a person reads for a scenario: its title (``"max effort"``); any other label (``"your plan"``) as given.
+
+    >>> scenario_title("transitions_untrained"), scenario_title("your plan")
+    ('transitions not practised', 'your plan')
+    """
+    s = SCENARIOS.get(name) if isinstance(name, str) else None
+    return s.title if s is not None else str(name)
+
+
 def scenario_table() -> pd.DataFrame:
-    """One row per scenario: name, insight, side of its pair, description, parameter changes."""
-    return pd.DataFrame([{"name": s.name, "insight": s.insight, "side": s.side, "description": s.description,
-                          "params": dict(s.params)} for s in SCENARIOS.values()])
+    """One row per scenario: name, title, insight, side of its pair, description, parameter changes."""
+    return pd.DataFrame([{"name": s.name, "title": s.title, "insight": s.insight, "side": s.side,
+                          "description": s.description, "params": dict(s.params)} for s in SCENARIOS.values()])

@@ -245,26 +245,26 @@ def _v11(seed, people, p):
 
 
 MODEL_RUNS: dict[str, ModelRun] = {m.id: m for m in (
-    ModelRun("V1", "pain change at 84 days, gentle_daily (home) minus supervised (the same sessions, supervised)",
+    ModelRun("V1", "pain change at 84 days, gentle daily (home) minus supervised (the same sessions, supervised)",
              _v1),
     ModelRun("V2", "pain change at 84 days, the gentle session 3 days a week (about 9 hours) minus twice its minutes "
                    "every day (about 42 hours), both at home", _v2),
     ModelRun("V3", "pain change at 84 days, motor control (12 min strengthening at load 1.5, control 5, after 3 min "
                    "calming) minus general exercise (the same minutes at load 3, control 3), daily at home", _v3),
     ModelRun("V4", "as V3 for 84 days, then no programme; pain change at day 365, motor control minus general", _v4),
-    ModelRun("V5", "SMD of end pain at 84 days, max_effort (load above capacity) against micro_strength (light), "
+    ModelRun("V5", "SMD of end pain at 84 days, max effort (load above capacity) against micro-strength (light), "
                    "the same minutes", _v5),
-    ModelRun("V6", "SMD of end pain at 84 days, gentle_daily (home programme) against no_exercise", _v6),
+    ModelRun("V6", "SMD of end pain at 84 days, gentle daily (home programme) against no exercise", _v6),
     ModelRun("V7", "SMD of end pain at day 365, the gentle home programme for the first 84 days only, against "
-                   "no_exercise", _v7),
-    ModelRun("V8", "flare onsets per person over 365 days, gentle_daily against no_exercise (onsets stand in for "
+                   "no exercise", _v7),
+    ModelRun("V8", "flare onsets per person over 365 days, gentle daily against no exercise (onsets stand in for "
                    "new episodes)", _v8),
     ModelRun("V9", "flare onsets in days 365-729, the gentle programme for the first 84 days only, against "
-                   "no_exercise", _v9),
+                   "no exercise", _v9),
     ModelRun("V10", "both arms supervised for 84 days; flare onsets in days 84-364 when the gentle programme goes on "
                     "at home, against stopping", _v10),
-    ModelRun("V11", "pain change at 84 days, calm_first (8 min calming, then 10 min strengthening) minus "
-                    "strength_only (the same strengthening, no calming)", _v11),
+    ModelRun("V11", "pain change at 84 days, calm first (8 min calming, then 10 min strengthening) minus "
+                    "strength only (the same strengthening, no calming)", _v11),
 )}
 
 
