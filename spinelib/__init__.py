@@ -35,6 +35,9 @@ from .practice import breath_timing, breathing_pattern, evening_routine, filter_
 from .sim import (Params, SimulationResult, acwr, acwr_multiplier, calibration_report, compare_people, days_to_95,
                   final_mean, habit_curve, plan_frame, scenario_plan, scenarios, simulate)
 
+# --- what each lesson's simulation shows, in words read from the model (spinelib.lessons.findings) ---
+from . import lessons
+
 # --- self-checks and reports ---
 from .checks import check
 from .reports import run_batch, run_report
@@ -46,8 +49,8 @@ __all__ = [
     "RedFlagResult", "screen_red_flags", "Routine", "RoutineItem", "build_routine", "planned_load", "audit",
     "breath_timing", "breathing_pattern", "evening_routine", "filter_catalogue", "transition_day", "Params",
     "SimulationResult", "acwr", "acwr_multiplier", "calibration_report", "compare_people", "days_to_95",
-    "final_mean", "habit_curve", "plan_frame", "scenario_plan", "scenarios", "simulate", "check", "run_batch",
-    "run_report", "ui", "plots",
+    "final_mean", "habit_curve", "plan_frame", "scenario_plan", "scenarios", "simulate", "lessons", "check",
+    "run_batch", "run_report", "ui", "plots",
 ]
 
 # the widgets (ipywidgets) and plots (matplotlib) load on first use:

@@ -29,7 +29,7 @@ LAYERS = {
     "spinelib.routine": 1, "spinelib.progression": 1, "spinelib.builder": 1, "spinelib.audit": 1,
     "spinelib.practice": 1, "spinelib.sim": 1, "spinelib.journal": 1,
     "spinelib.plots": 2, "spinelib.ui": 2, "spinelib.checks": 2, "spinelib.reports": 2, "spinelib.companion": 2,
-    "spinelib.research": 2, "spinelib.classroom": 2,
+    "spinelib.research": 2, "spinelib.classroom": 2, "spinelib.lessons": 2,
     "spinelib": 3, "spinelib.__main__": 3,
 }
 DOMAIN = ("spinelib.routine", "spinelib.progression", "spinelib.builder", "spinelib.audit", "spinelib.practice",
@@ -41,6 +41,9 @@ TOP_APART = {"spinelib.ui": ("spinelib.reports", "spinelib.checks"),
              "spinelib.reports": ("spinelib.ui", "spinelib.checks"),
              "spinelib.checks": ("spinelib.ui", "spinelib.reports"),
              "spinelib.plots": ("spinelib.ui", "spinelib.reports", "spinelib.checks"),
+             # lessons (what each lesson's simulation shows, in words): the simulator, insights and evidence only
+             "spinelib.lessons": ("spinelib.ui", "spinelib.reports", "spinelib.checks", "spinelib.plots",
+                                  "spinelib.companion", "spinelib.research", "spinelib.classroom"),
              # research (priors, ensembles, sensitivity, studies): sim, the bottom layer and the executor only
              "spinelib.research": ("spinelib.ui", "spinelib.reports", "spinelib.checks", "spinelib.plots",
                                    "spinelib.companion")}
