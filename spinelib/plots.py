@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from .sim.curves import ACWR_BAND, habit_curve
 from .sim.results import band_frame
+from .sim.scenarios import scenario_title
 
 __all__ = [
     "fit_y",
@@ -31,13 +32,16 @@ __all__ = [
     "STATE_UNITS",
     "set_theme",
     "color_for",
+    "scenario_label",
     "state_label",
     "band_frame",
     "cohort_band_plot",
     "cohort_bands",
     "update_cohort_bands",
+    "update_cohort_band_plot",
     "figure_png",
     "clear_axes",
+    "clear_data",
     "compare_bars",
     "breathing_plot",
     "hazard_plot",
@@ -142,6 +146,19 @@ def color_for(name: str, i: int = 0) -> str:
     return PALETTE.get(str(name), COLORS[i % len(COLORS)])
 
 
+def scenario_label(name) -> str:
+    """What a legend, a bar or a table header shows for a scenario: its title ("max effort",
+    :func:`~spinelib.sim.scenarios.scenario_title`), never the internal id ("max_effort"). Any other label (a
+    person's own, "your plan") is shown exactly as given. Colours stay keyed by the id (:func:`color_for`).
+
+    >>> scenario_label("max_effort"), scenario_label("transitions_untrained"), scenario_label("your plan")
+    ('max effort', 'transitions not practised', 'your plan')
+    >>> scenario_label("_my_label")  # not a scenario id: left as it is
+    '_my_label'
+    """
+    return scenario_title(name)
+
+
 def state_label(state: str) -> str:
     """Axis label (with unit) for a simulator state.
 
@@ -159,12 +176,83 @@ def _as_mapping(results, label=None) -> dict:
     return {str(name): results}
 
 
-def _draw_band(ax, bf: pd.DataFrame, name: str, i: int, weeks: bool, band: bool = True):
-    x = bf["day"].to_numpy(float) / (7.0 if weeks else 1.0)
+def _trailing_mean(y: np.ndarray, n: int) -> np.ndarray:
+    """Trailing ``n``-day mean with as many days as there are at the start (pandas ``rolling(n, min_periods=1)``).
+
+    >>> _trailing_mean(np.array([1.0, 3.0, 5.0, 7.0]), 2).tolist()
+    [1.0, 2.0, 4.0, 6.0]
+    """
+    y = np.asarray(y, float)
+    c = np.concatenate([[0.0], np.cumsum(y)])
+    i = np.arange(1, len(y) + 1)
+    lo = np.maximum(0, i - int(n))
+    return (c[i] - c[lo]) / (i - lo)
+
+
+def _band_arrays(result, state: str, weeks: bool, smooth: int = 1):
+    """``(x, mean, lo, hi)`` arrays of one state (x in weeks when ``weeks``); a yes/no state is smoothed by a
+    trailing ``smooth``-day mean. Reads the simulator's own columns directly (``<state>_mean``, ``_p2.5``,
+    ``_p97.5``: no intermediate table on every slider move), any other shape through :func:`band_frame`."""
+    daily = getattr(result, "daily", result)
+    cols = getattr(daily, "columns", ())
+    names = (f"{state}_mean", f"{state}_p2.5", f"{state}_p97.5")
+    if isinstance(daily, pd.DataFrame) and not isinstance(cols, pd.MultiIndex) and "day" in cols \
+            and all(n in cols for n in names):
+        day, mean, lo, hi = (daily[c].to_numpy(float) for c in ("day", *names))
+    else:
+        bf = band_frame(result, state)
+        day, mean, lo, hi = (bf[c].to_numpy(float) for c in ("day", "mean", "lo", "hi"))
+    if state in BINARY_STATES and smooth > 1:
+        mean = _trailing_mean(mean, smooth)
+    return day / (7.0 if weeks else 1.0), mean, lo, hi
+
+
+def _draw_band(ax, x, mean, lo, hi, name: str, i: int, band: bool = True):
+    """One scenario's band (optional) and mean line; remembered on the axes so a redraw can move them."""
     c = color_for(name, i)
-    if band:
-        ax.fill_between(x, bf["lo"], bf["hi"], color=c, alpha=0.15, linewidth=0)
-    ax.plot(x, bf["mean"], color=c, lw=2, label=name)
+    poly = ax.fill_between(x, lo, hi, color=c, alpha=0.15, linewidth=0) if band else None
+    (line,) = ax.plot(x, mean, color=c, lw=2, label=scenario_label(name))
+    bands = ax.__dict__.setdefault("_spinelib_bands", {})
+    bands[name] = (line, poly)
+
+
+def _set_title(ax, text: str) -> None:
+    """The axes title at a fixed height (just above the axes). matplotlib otherwise measures every axes' top
+    decorations on every draw to place it (a third of the drawing time of a small panel), for the same place."""
+    ax.set_title(text, y=1.0)
+
+
+def update_cohort_band_plot(ax, results, state: str, *, weeks: bool = True, smooth: int = 7,
+                            title: str | None = None, ylabel: str | None = None) -> None:
+    """Redraw the bands of a panel made by :func:`cohort_band_plot` (or :func:`cohort_bands`) with new results
+    (the same scenarios: their lines and bands are moved, not made again; other scenarios are drawn anew) and
+    fit its y axis. ``title`` / ``ylabel``: new texts (e.g. another state), else kept."""
+    res = _as_mapping(results)
+    binary = state in BINARY_STATES
+    bands = ax.__dict__.get("_spinelib_bands", {})
+    same = list(bands) == list(res) and all((p is None) == binary for _line, p in bands.values())
+    if not same:
+        for line, poly in bands.values():
+            line.remove()
+            if poly is not None:
+                poly.remove()
+        ax.__dict__["_spinelib_bands"] = {}
+    for i, (name, r) in enumerate(res.items()):
+        x, mean, lo, hi = _band_arrays(r, state, weeks, smooth)
+        if same:
+            line, poly = bands[name]
+            line.set_data(x, mean)
+            if poly is not None:
+                poly.set_data(x, lo, hi)
+        else:
+            _draw_band(ax, x, mean, lo, hi, name, i, band=not binary)
+    if title is not None:
+        _set_title(ax, title)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    fit_y(ax, zero=binary)
+    ax.set_autoscalex_on(True)  # moved lines do not ask for a new x range as new ones do: the days may differ
+    ax.autoscale_view(scaley=False)
 
 
 def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None = None,
@@ -185,15 +273,12 @@ def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None
         fig = ax.figure
     binary = state in BINARY_STATES
     for i, (name, r) in enumerate(res.items()):
-        bf = band_frame(r, state)
-        if binary and smooth > 1:
-            bf = bf.assign(mean=bf["mean"].rolling(int(smooth), min_periods=1).mean())
-        _draw_band(ax, bf, name, i, weeks, band=not binary)
+        _draw_band(ax, *_band_arrays(r, state, weeks, int(smooth)), name, i, band=not binary)
     ax.set_xlabel("week" if weeks else "day")
     ax.set_ylabel(state_label(state))
     what = ("share of people" + (f", {int(smooth)}-day average" if smooth > 1 else "")) if binary \
         else "cohort mean and 95% band"
-    ax.set_title(title if title is not None else f"{state.replace('_', ' ')}: {what}")
+    _set_title(ax, title if title is not None else f"{state.replace('_', ' ')}: {what}")
     fit_y(ax, zero=binary)
     if len(res) > 1 or label:
         ax.legend(frameon=False, fontsize="small")
@@ -227,22 +312,14 @@ def cohort_bands(results, states=("capacity", "pain", "flare"), *, weeks: bool =
 def update_cohort_bands(fig: Figure, results, states=None, *, weeks: bool = True) -> Figure:
     """Redraw the data of a figure made by :func:`cohort_bands` in place (same states, same
     panel order) and rescale its axes. Much faster than a new figure: axes, ticks and layout
-    are kept, which is what a widget needs on every slider move."""
-    res = _as_mapping(results)
+    are kept, and the lines and bands of the same scenarios are moved rather than made again
+    (:func:`update_cohort_band_plot`), which is what a widget needs on every slider move."""
     axes = [ax for ax in fig.axes]
     states = tuple(states) if states is not None else tuple(getattr(fig, "_spinelib_states", ()))
     if len(states) != len(axes):
         raise ValueError(f"the figure has {len(axes)} panels but {len(states)} states were given")
     for ax, st in zip(axes, states):
-        for artist in list(ax.lines) + list(ax.collections):
-            artist.remove()
-        binary = st in BINARY_STATES
-        for i, (name, r) in enumerate(res.items()):
-            bf = band_frame(r, st)
-            if binary:
-                bf = bf.assign(mean=bf["mean"].rolling(7, min_periods=1).mean())
-            _draw_band(ax, bf, name, i, weeks, band=not binary)
-        fit_y(ax, zero=binary)
+        update_cohort_band_plot(ax, results, st, weeks=weeks, smooth=7)
     return fig
 
 
@@ -258,7 +335,7 @@ def fit_y(ax, *, zero: bool = False) -> None:
     >>> plt.close(fig)
     """
     ax.set_autoscaley_on(True)
-    ax.relim()
+    ax.relim(visible_only=True)  # a hidden artist (e.g. a shaded band shown for one state only) does not count
     ax.autoscale_view(scalex=False)
     if zero:
         lo, hi = ax.get_ylim()
@@ -279,6 +356,33 @@ def clear_axes(fig: Figure) -> list:
     for ax in fig.axes:
         ax.cla()
     return list(fig.axes)
+
+
+def clear_data(fig: Figure) -> list:
+    """Remove what every axes of ``fig`` shows (lines, bands, shadings, texts, legends) but keep the axes
+    themselves (labels, titles, ticks, limits settings): a plot function can then draw its new data into them.
+    Much cheaper than :func:`clear_axes`, which resets each axes completely. Returns the axes.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1]); _ = ax.set_ylabel("y")
+    >>> [len(a.lines) for a in clear_data(fig)], ax.get_ylabel()
+    ([0], 'y')
+    >>> plt.close(fig)
+    """
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    return list(fig.axes)
+
+
+def _refit(*axes) -> None:
+    """After :func:`clear_data` and a new drawing: the data limits of what is drawn now (removing artists never
+    shrinks them), and the axes autoscaled to them where their limits were not set."""
+    for ax in axes:
+        ax.relim(visible_only=True)
+        ax.autoscale_view()
 
 
 def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
@@ -303,9 +407,9 @@ def compare_bars(table: pd.DataFrame, value: str, *, by: str = "scenario", lo: s
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
         fig = ax.figure
-    names = [str(n) for n in table[by]]
+    names = [scenario_label(n) for n in table[by]]
     vals = table[value].to_numpy(float)
-    cols = [color_for(n, i) for i, n in enumerate(names)]
+    cols = [color_for(n, i) for i, n in enumerate(table[by])]
     ax.bar(names, vals, color=cols, width=0.6)
     if lo and hi:
         err = np.vstack([vals - table[lo].to_numpy(float), table[hi].to_numpy(float) - vals])
@@ -349,7 +453,7 @@ def hazard_plot(table: pd.DataFrame, *, x: str = "day", columns=None, ylabel: st
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     xs = table[x].to_numpy(float) / (7.0 if weeks else 1.0)
     for i, c in enumerate(cols):
-        ax.plot(xs, table[c].to_numpy(float), color=color_for(c, i), lw=2, label=str(c))
+        ax.plot(xs, table[c].to_numpy(float), color=color_for(c, i), lw=2, label=scenario_label(c))
     ax.set_xlabel("week" if weeks else x)
     ax.set_ylabel(ylabel or state_label("hazard"))
     if title:
@@ -409,13 +513,14 @@ def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND
 
     ``frame`` has ``day``, ``load`` and ``acwr`` (and optionally ``deload``); ``others`` maps a
     label to another such frame drawn on the same axes (e.g. the same volume done in spikes).
-    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_axes`).
+    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_data`).
     """
+    redraw = fig is not None
     if fig is None:
         fig, (ax0, ax1) = plt.subplots(2, 1, figsize=figsize, sharex=True, layout="constrained",
                                        gridspec_kw={"height_ratios": [1, 1.6]})
     else:
-        ax0, ax1 = clear_axes(fig)
+        ax0, ax1 = clear_data(fig)
     series = {"structured_load": frame, **(others or {})}
     for i, (name, f) in enumerate(series.items()):
         wk = f["day"].to_numpy(float) / 7
@@ -423,8 +528,8 @@ def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND
         if i == 0:
             ax0.fill_between(wk, 0, f["load"], step="post", color=c, alpha=0.75, lw=0, label="planned")
         else:
-            ax0.step(wk, f["load"], where="mid", color=c, lw=1, alpha=0.9, label=name.replace("_", " "))
-        ax1.plot(wk, f["acwr"], color=c, lw=2, label=name.replace("_", " "))
+            ax0.step(wk, f["load"], where="mid", color=c, lw=1, alpha=0.9, label=scenario_label(name))
+        ax1.plot(wk, f["acwr"], color=c, lw=2, label=scenario_label(name))
     if "deload" in frame:
         for w in sorted(frame.loc[frame["deload"], "week"].unique()) if "week" in frame else []:
             ax0.axvspan(w - 1, w, color=COLORS[7], alpha=0.12, lw=0)
@@ -440,7 +545,9 @@ def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND
     ax1.legend(frameon=False, fontsize="small", loc="upper right", ncols=2)
     if others:
         ax0.legend(frameon=False, fontsize="small", loc="upper left")
-    ax0.set_title(title or "planned load and its acute:chronic ratio")
+    _set_title(ax0, title or "planned load and its acute:chronic ratio")
+    if redraw:
+        _refit(ax0, ax1)
     return fig
 
 
@@ -448,12 +555,12 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
                      figsize=(6.4, 3.6), fig: Figure | None = None) -> Figure:
     """Habit strength over days with the Lally range (18, 66 and 254 days to plateau) in grey.
 
-    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_axes`).
+    ``fig``: a figure made by this function before, redrawn in place (see :func:`clear_data`).
     """
     if fig is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
-        (ax,) = clear_axes(fig)
+        (ax,) = clear_data(fig)
     days = int(curve["day"].max())
     for d in references:
         ref = habit_curve(days, d)
@@ -470,5 +577,5 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
     ax.set_xlim(0, days * 1.09)
     ax.set_xlabel("day")
     ax.set_ylabel("habit strength (0-1)")
-    ax.set_title(title or "habit strength grows fast, then slowly")
+    _set_title(ax, title or "habit strength grows fast, then slowly")
     return fig

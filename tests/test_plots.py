@@ -66,12 +66,13 @@ def test_cohort_band_plot_one_result(make_daily):
 
 
 def test_cohort_band_plot_compares_scenarios_with_fixed_colours(make_daily):
-    """cohort_band_plot: a dict of results draws one coloured line per scenario and a legend."""
+    """cohort_band_plot: a dict of results draws one coloured line per scenario (colour keyed by the id) and a
+    legend in plain names (issue 11: never an internal id such as micro_strength)."""
     fig = plots.cohort_band_plot({"micro_strength": make_daily(), "max_effort": make_daily(shift=3)}, "capacity", weeks=True)
     ax = fig.axes[0]
     assert [matplotlib.colors.to_hex(l.get_color()) for l in ax.lines] == [plots.PALETTE["micro_strength"], plots.PALETTE["max_effort"]]
     assert ax.get_xlabel() == "week"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["micro_strength", "max_effort"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["micro-strength", "max effort"]
     assert ax.lines[0].get_xdata()[7] == pytest.approx(1.0)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..errors import InputError, number
-from ..plots import clear_axes, cohort_band_plot
+from ..plots import BINARY_STATES, cohort_band_plot, scenario_label, state_label, update_cohort_band_plot
 from ..practice import transition_day
 from ..sim import scenario_plan
 from ..sim.curves import ACWR_BAND
@@ -53,30 +54,23 @@ class _PairSimulation(SimulationWidget):
         other = self.simulate(self.compare_to, cache_key=("scenario", self.compare_to, key), **kwargs)
         none = self.simulate("no_exercise", cache_key=("scenario", "no_exercise", key), **kwargs)
         results = {"your plan": mine, self.compare_to: other, "no_exercise": none}
-        minutes = {"your plan": minutes_per_day(plan), self.compare_to: minutes_per_day(scenario_plan(self.compare_to,
-                                                                                                    self.days))}
+        key = ("minutes", self.compare_to, self.days)  # the scenario's plan does not depend on the controls
+        if key not in self._cache:
+            self._cache[key] = minutes_per_day(scenario_plan(self.compare_to, self.days))
+        minutes = {"your plan": minutes_per_day(plan), self.compare_to: self._cache[key]}
         return {"results": results, "summary": compare_people(results, self.outcomes), "minutes": minutes}
 
     def show(self, r):
         m = r["minutes"]
         mine, other = m["your plan"], m[self.compare_to]
         same = abs(mine - other) < 0.05
-        self.show_text(f"Your plan: {mine:g} minutes a day; {plain_name(self.compare_to)}: {other:g} minutes a day"
+        self.show_text(f"Your plan: {mine:g} minutes a day; {scenario_label(self.compare_to)}: {other:g} minutes a day"
                        + (" (the same time)." if same else
                           f". The plans differ by {abs(mine - other):g} minutes a day, so part of any difference "
                           "comes from the time, not only from how it is spent.")
                        + " Grey: the same people not exercising, the natural course.")
         self.show_bands(r["results"], available_states(r["results"], self.states))
         self.show_summary(r["summary"])
-
-
-def plain_name(name: str) -> str:
-    """A scenario's name in plain words (never an internal id in a message).
-
-    >>> plain_name("max_effort")
-    'max effort'
-    """
-    return name.replace("_", " ")
 
 
 def minutes_per_day(plan: pd.DataFrame) -> float:
@@ -86,8 +80,10 @@ def minutes_per_day(plan: pd.DataFrame) -> float:
     15.0
     """
     cols = [c for c in plan.columns if c.startswith("min_")]
-    on = plan[plan["planned"]] if "planned" in plan else plan
-    return round(float(on[cols].to_numpy().sum(axis=1).mean()), 1) if len(on) else 0.0
+    per_day = plan[cols].to_numpy(float).sum(axis=1)
+    if "planned" in plan:
+        per_day = per_day[plan["planned"].to_numpy(bool)]
+    return round(float(per_day.mean()), 1) if len(per_day) else 0.0
 
 
 class MicroStrengthSim(_PairSimulation):
@@ -246,21 +242,35 @@ class LoadComparison(SimulationWidget):
         runs = {s: self.simulate(s, days=days, cache_key=(s, days)) for s in (*self.SCENARIOS, "no_exercise")}
         volume = pd.DataFrame([{"scenario": s, "planned minutes of structured load":
                                 float(scenario_plan(s, days)["min_structured_load"].sum())} for s in self.SCENARIOS])
-        volume["scenario"] = volume["scenario"].map(plain_name)
+        volume["scenario"] = volume["scenario"].map(scenario_label)
         return {"results": runs, "state": state, "volume": volume, "weeks": days // 7,
                 "summary": compare_people(runs, ("flares", "pain_change", "capacity"))}
 
     def show(self, r):
         st = r["state"]
+        what = "share of people, 7-day average" if st in BINARY_STATES else "cohort mean and 95% band"
+        title = f"{st.replace('_', ' ')}: {what}, {r['weeks']} weeks"
 
-        def draw(ax=None):
-            fig = cohort_band_plot(r["results"], st, weeks=True, ax=ax,
-                                   title=f"{st.replace('_', ' ')}: cohort mean and 95% band, {r['weeks']} weeks")
-            if st == "acwr":
-                fig.axes[0].axhspan(*ACWR_BAND, color="#029e73", alpha=0.12, lw=0)
+        def make():
+            fig = cohort_band_plot(r["results"], st, weeks=True, title=title, figsize=(6.4, 3.8))
+            ax = fig.axes[0]
+            # the 0.8-1.3 band of the ratio, shown for the ratio only (a hidden artist does not widen the axis)
+            fig._spinelib_acwr_band = ax.axhspan(*ACWR_BAND, color="#029e73", alpha=0.12, lw=0, visible=st == "acwr")
+            # the legend below the panel (it never covers a line, and it is drawn once, not on every change)
+            handles, labels = ax.get_legend_handles_labels()
+            ax.get_legend().remove()
+            fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False,
+                       fontsize="small")
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: as clear, faster to draw
             return fig
 
-        self.show_kept(st, draw, lambda fig: draw(clear_axes(fig)[0]))  # a new figure when the state changes
+        def redraw(fig):
+            fig._spinelib_acwr_band.set_visible(st == "acwr")
+            update_cohort_band_plot(fig.axes[0], r["results"], st, weeks=True, title=title, ylabel=state_label(st))
+
+        # one figure for every state: a new state moves the lines and relabels the axis (the layout is settled
+        # again only if the new labels do not fit)
+        self.show_kept("bands", make, redraw, layout_key=st)
         self.show_frame(r["volume"])
         self.show_summary(r["summary"])
 

@@ -234,3 +234,26 @@ def test_display_output_and_stream_output():
                                                             "text/html": "<b>x</b>"}, "metadata": {}}
     assert base.stream_output("done") == {"output_type": "stream", "name": "stdout", "text": "done\n"}
     assert base.stream_output("done\n")["text"] == "done\n"
+
+
+def test_kept_figure_png_is_the_full_draw(shown):
+    """KeptFigure.png: restoring the kept bitmap and drawing what changes on top gives the very picture a full
+    draw of the figure gives, after changes of data, of the x range and of the state shown."""
+    import io
+
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from spinelib import plots
+
+    def pixels(png):
+        return np.asarray(PILImage.open(io.BytesIO(png)).convert("RGBA"))
+
+    for w, changes in ((ui.micro_strength_sim(people=50), [{"minutes": 30}, {"load_level": 4.0}]),
+                       (ui.load_comparison(people=50), [{"weeks": 20}, {"state": "flare"}, {"state": "pain"}]),
+                       (ui.habit_curve_widget(), [{"days_to_plateau": 30}, {"days": 90}]),
+                       (ui.progression_planner(), [{"step_every": 1}, {"weeks": 20, "deload_every": 0}])):
+        for change in changes:
+            w.set(**change)
+            fig = w.kept.fig
+            np.testing.assert_array_equal(pixels(w.kept.png()), pixels(plots.figure_png(fig)), err_msg=str(change))

@@ -96,7 +96,7 @@ def test_load_comparison_same_volume_two_cohorts():
     r = w.result
     assert set(r["results"]) == {"structured_load", "unstructured_spikes", "no_exercise"}
     vol = r["volume"].set_index("scenario").iloc[:, 0]
-    assert vol["structured load"] == pytest.approx(vol["unstructured spikes"], rel=0.01)  # plain names
+    assert vol["structured steps"] == pytest.approx(vol["unstructured spikes"], rel=0.01)  # plain names
     assert any("flares" in str(i) for i in r["summary"].index)
     w.state.value = "pain"
     assert w.result["state"] == "pain"
