@@ -2,7 +2,9 @@
 
 Each insight gets ``pass``, ``warn`` or ``fail``, one plain sentence saying why, and the
 evidence ids behind the rule. A routine passes the audit when no insight fails; a warning
-is advice worth reading, not a verdict.
+is advice worth reading, not a verdict. Every sentence is true of the routine it judges (it
+never claims a drill, a rung or a stage the routine or profile does not have) and names drills
+and categories in plain words, never by their ids.
 """
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from .insights import CALMING, INSIGHT_EVIDENCE, INSIGHT_TITLES, INSIGHTS, STREN
 from .profile import Profile, as_profile
 
 __all__ = ["audit", "passes", "RULES", "micro_strength_rule", "calm_first_rule", "transitions_rule",
-           "structured_load_rule", "consistency_rule"]
+           "structured_load_rule", "consistency_rule", "GENTLE_MINUTES", "CALM_SHARE", "HEAVY_LEVEL"]
+
+GENTLE_MINUTES = (10, 20)  # insight 5: the gentle daily range, in minutes
+CALM_SHARE = 0.25  # insight 2: the least share of the time a highly irritable back should spend calming
+HEAVY_LEVEL = 4  # insight 1: strengthening from this load level on is heavy work
 
 
 def _row(n, status, reason):
@@ -27,7 +33,7 @@ def micro_strength_rule(routine, prof: Profile, progression=None):
     micro = [it for it in items if it.category == "micro_strength"]
     strength = [it for it in items if it.category in STRENGTH]
     over = [it for it in strength if it.load_level > prof.load_stage]
-    heavy = sum(it.minutes for it in strength if it.load_level >= 4)
+    heavy = sum(it.minutes for it in strength if it.load_level >= HEAVY_LEVEL)
     light = sum(it.minutes for it in micro)
     if over:
         top = max(over, key=lambda it: it.load_level)
@@ -59,9 +65,11 @@ def calm_first_rule(routine, prof: Profile, progression=None):
                     "There is no calming (down-regulation) drill; add slow breathing or gentle rocking.")
     total = sum(it.minutes for it in items) or 1.0
     share = sum(it.minutes for it in calm) / total
-    if high and share < 0.25:
+    if high and share < CALM_SHARE:
         return _row(2, "warn", f"Only {share:.0%} of the time is calming work; an irritable back does better with "
-                               "at least a quarter.")
+                               f"at least {CALM_SHARE:.0%}.")
+    if first_strength(categories) is None:
+        return _row(2, "pass", f"Calming work takes {share:.0%} of the time; the routine has no strengthening.")
     return _row(2, "pass", f"Calming work ({share:.0%} of the time) comes before any strengthening.")
 
 
@@ -71,7 +79,8 @@ def transitions_rule(routine, prof: Profile, progression=None):
     trans = [it for it in items if it.category == "transition"]
     if not trans or days_per_week < 1:
         return _row(3, "fail", "No transition drill all week; practise a log roll, sit-to-stand or hip hinge.")
-    return _row(3, "pass", f"{trans[0].name} is practised on each of the {days_per_week} session days.")
+    days = "the one session day" if days_per_week == 1 else f"each of the {days_per_week} session days"
+    return _row(3, "pass", f"{trans[0].name} is practised on {days}.")
 
 
 def structured_load_rule(routine, prof: Profile, progression=None):
@@ -90,11 +99,19 @@ def structured_load_rule(routine, prof: Profile, progression=None):
     if not strength:
         return _row(4, "warn", "There is no strengthening at all; the back needs some load, added step by step.")
     sl = [it for it in strength if it.category == "structured_load"]
+    stage = prof.load_stage
     if sl:
-        return _row(4, "pass", f"Load is structured: {sl[0].name} is on the ladder at level {sl[0].load_level}"
-                               + (", progressed at most one step a week." if progression is not None else "."))
-    return _row(4, "pass", "Load starts at the bottom of the ladder with micro-strength work; add a structured "
-                           "load rung when it feels easy.")
+        top = max(sl, key=lambda it: it.load_level)  # the first of the highest rung
+        level = top.load_level
+        where = ("your current stage" if level == stage else
+                 f"below your stage {stage}" if level < stage else f"above your stage {stage}")
+        return _row(4, "pass", f"Load is structured: {top.name} is at level {level} of the load ladder, {where}"
+                               + ("; progressed at most one step a week." if progression is not None else "."))
+    if stage > 1:
+        return _row(4, "warn", f"There is only micro-strength work, though your load stage is {stage}; add a "
+                               f"structured load drill at level {stage} or below.")
+    return _row(4, "pass", "Load starts at the bottom of the ladder (stage 1) with micro-strength work; add a "
+                           "structured load drill when it feels easy.")
 
 
 def consistency_rule(routine, prof: Profile, progression=None):
@@ -106,8 +123,10 @@ def consistency_rule(routine, prof: Profile, progression=None):
                                "daily ones; spread it out.")
     if minutes > prof.minutes_per_day + 1e-9:
         return _row(5, "warn", f"{minutes:g} min a day is more than your budget of {prof.minutes_per_day} min.")
-    if minutes < 10 or minutes > 20:
-        return _row(5, "warn", f"{minutes:g} min a day is outside the gentle 10-20 minute range.")
+    low, high = GENTLE_MINUTES
+    if minutes < low or minutes > high:
+        return _row(5, "warn", f"{minutes:g} min a day is {'below' if minutes < low else 'above'} the gentle "
+                               f"{low}-{high} minute range.")
     if days_per_week < 5:
         return _row(5, "warn", f"{days_per_week} session days a week; most days works better than a few.")
     if slots_used < 3:

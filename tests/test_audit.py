@@ -1,6 +1,8 @@
 """Five-insight audit: the examples in the issue, hand-made routines, and evidence ids."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from spinelib import INSIGHTS, InputError, Routine, audit, build_routine, load_catalogue, load_evidence
@@ -84,6 +86,45 @@ def test_weekend_warrior_fails_and_minutes_outside_range_warn():
     short = build_routine({"minutes_per_day": 6})
     assert _status(audit(short), 5) == "warn"
     assert _status(audit(build_routine({"minutes_per_day": 15})), 5) == "pass"
+
+
+def test_insight_4_says_what_the_plan_holds():
+    "audit: insight 4 names the structured-load rung and the stage, and says 'bottom of the ladder' only at stage 1"
+    calm, micro, trans = _pick("down_regulation"), _pick("micro_strength"), _pick("transition")
+    only_micro = {"morning": [calm, micro, trans]}
+    bottom = audit(Routine.from_ids(only_micro, profile={"load_stage": 1})).set_index("insight").loc[4]
+    assert bottom["status"] == "pass" and "bottom of the ladder (stage 1)" in bottom["reason"]
+    later = audit(Routine.from_ids(only_micro, profile={"load_stage": 3})).set_index("insight").loc[4]
+    assert later["status"] == "warn" and "bottom" not in later["reason"] and "stage is 3" in later["reason"]
+    rung = "band_row"  # structured load, level 2
+    with_load = Routine.from_ids({"morning": [calm, micro, rung, trans]},
+                                 profile={"load_stage": 4, "equipment": ALL_EQ})
+    reason = audit(with_load).set_index("insight").at[4, "reason"]
+    assert "Band row" in reason and "level 2" in reason and "below your stage 4" in reason
+    assert "your current stage" in audit(with_load, {"load_stage": 2}).set_index("insight").at[4, "reason"]
+
+
+def test_reasons_use_plain_words():
+    "audit: no reason shows an internal id (snake_case) to a person, for built and hand-made routines"
+    snake = re.compile(r"\b[a-z]+_[a-z_]+\b")
+    routines = [build_routine({"minutes_per_day": m, "load_stage": st, "irritability": irr})
+                for m in (5, 10, 20) for st in (1, 3, 5) for irr in ("low", "high")]
+    cat = load_catalogue()
+    routines += [Routine.from_ids({"morning": [i]}, profile={"equipment": ALL_EQ, "load_stage": 1}, days_per_week=d)
+                 for i, d in zip(cat["id"], [1, 3, 7] * 40)]
+    for r in routines:
+        for reason in audit(r)["reason"]:
+            assert not snake.search(reason), reason
+
+
+def test_minutes_outside_the_gentle_range_say_which_side():
+    "audit: a day under 10 minutes is 'below' the gentle range, one over 20 'above' it"
+    assert "below the gentle 10-20" in audit(build_routine({"minutes_per_day": 6})).set_index("insight").at[5, "reason"]
+    long_day = Routine.from_ids({"morning": ["crook_lying_slow_breathing", "bedtime_long_exhale_breathing",
+                                             "pelvic_tilt", "log_roll_practice", "walking_break",
+                                             "midday_mobility_flow", "calves_on_chair_rest"]},
+                                profile={"minutes_per_day": 30})
+    assert "above the gentle 10-20" in audit(long_day).set_index("insight").at[5, "reason"]
 
 
 def test_default_routine_passes_everything():

@@ -89,18 +89,18 @@ PINNED = {
   "adherence": 0.668524
  },
  "routine/ids": [
-  "childs_pose_breathing",
+  "crook_lying_slow_breathing",
+  "pelvic_floor_lift_lying",
   "side_lying_to_sit",
   "side_lying_multifidus_swell",
-  "pelvic_floor_lift_lying",
+  "lying_hamstring_glide",
   "hip_hinge_hands_on_thighs",
   "standing_back_extension",
-  "lying_hamstring_glide",
-  "lying_knee_rocks",
-  "seated_pelvic_rocking",
   "standing_weight_sway",
   "standing_counter_lean_breathing",
-  "crook_lying_slow_breathing"
+  "seated_pelvic_rocking",
+  "childs_pose_breathing",
+  "lying_knee_rocks"
  ],
  "routine/daily_plan_sum": 1898.4,
  "routine/progression_levels": [

@@ -218,7 +218,11 @@ def why_this_plan(routine):
     lines = "".join(f"<li>{esc(WHY[c])}</li>" for c in cats)
     lines += ("<li>A few minutes most days is easier to keep up than long, rare sessions, and keeping it up is "
               "what helps.</li>")
-    return _section("why", "Why this plan", f"<ul>{lines}</ul>",
+    # what the builder changed from what was asked (e.g. minutes kept to the gentle range); the screen's own
+    # message has its section
+    screen = getattr(getattr(routine, "screen", None), "message", None)
+    notes = "".join(f"<p>{esc(n)}</p>" for n in routine.notes if n != screen)
+    return _section("why", "Why this plan", f"<ul>{lines}</ul>{notes}",
                     "The details and the research behind each point are in the appendix at the end.")
 
 

@@ -138,3 +138,11 @@ def test_why_this_plan_is_plain():
     why = rf.why_this_plan(routine).data
     assert why.startswith('<section id="why"><h2>Why this plan</h2>') and why.count("<li>") >= 2
     assert "I1-" not in why and "et al" not in why
+
+
+def test_why_this_plan_says_when_the_minutes_were_kept_to_the_gentle_range():
+    "blocks: a plan built for more than 20 minutes a day says, in the report, that it was kept to 20 and why"
+    long = rf.why_this_plan(spinelib.build_routine(spinelib.Profile(minutes_per_day=45))).data
+    assert "kept to 20 min a day" in long
+    short = rf.why_this_plan(spinelib.build_routine(spinelib.Profile(minutes_per_day=15))).data
+    assert "kept to" not in short and "answer them before you start" not in short
