@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalogue import CATEGORIES, load_catalogue
 from ..insights import first_strength, is_calm_first
 from ..practice import breath_timing
-from .core import expect_number, expect_sealed_choice, register
+from .core import expect_number, expect_sealed_choice, plain, register
 
 
 def _exhale() -> float:
@@ -23,7 +23,8 @@ register("02-exhale", "02", "At 6 breaths per minute and an in:out ratio of 1:2,
 
 def _calm_first_checker(answer):
     items = [answer] if isinstance(answer, str) else list(answer)
-    cat = {} if set(items) <= set(CATEGORIES) else load_catalogue().set_index("id")["category"].to_dict()
+    table = None if set(items) <= set(CATEGORIES) else load_catalogue().set_index("id")
+    cat = {} if table is None else table["category"].to_dict()
     cats = [x if x in CATEGORIES else cat.get(x) for x in items]
     unknown = [i for i, c in zip(items, cats) if c is None]
     if unknown:
@@ -31,7 +32,9 @@ def _calm_first_checker(answer):
     if "down_regulation" not in cats:
         return False, "There is no calming step at all: calm-first starts with one."
     if not is_calm_first(cats):
-        return False, (f"{items[first_strength(cats)]} (strengthening) comes before the first calming step; "
+        first = items[first_strength(cats)]
+        name = plain(first) if first in CATEGORIES else table.at[first, "name"]  # plain words, never an id
+        return False, (f"{name} (strengthening) comes before the first calming step; "
                        "what should open the session?")
     return True, "Calming comes before any strengthening, which is the order the idea asks for."
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..sim import final_mean, simulate
-from .core import expect_number, expect_sealed_bool, register
+from ..sim import final_mean
+from .core import expect_number, expect_sealed_bool, expect_winner, register
 
 RATE = 0.045  # the rate the question gives
 
@@ -29,20 +29,14 @@ register("05-miss", "05", "True or False: in Lally's habit study, missing a sing
                 wrong="Reread row I5-1 and move the 'skip every' control of the habit widget."))
 
 
-def _daily_checker(answer):
-    # the truth is read from the model at check time, so the exercise follows the simulator
-    a = str(answer).strip().lower().replace(" ", "_").replace("-", "_")
-    names = {"gentle_daily": "gentle_daily", "daily": "gentle_daily", "weekend_warrior": "weekend_warrior"}
-    if a not in names:
-        raise ValueError("answer 'gentle_daily' or 'weekend_warrior'")
-    habit = {n: final_mean(simulate(n, people=1000, days=84, seed=1), "habit") for n in ("gentle_daily", "weekend_warrior")}
-    best = max(habit, key=habit.get)
-    detail = ", ".join(f"{n} {v:.2f}" for n, v in habit.items())
-    if names[a] == best:
-        return True, (f"Habit at week 12 in the model: {detail}. In the model habit grows with each practised day, "
-                      "not with minutes. That follows Lally's daily-behaviour curve (I5-1); no trial has compared "
-                      "the two schedules in back pain.")
-    return False, "Look again at the habit panel at the last week and compare the two means."
+# the truth is read from the model at check time, so the exercise follows the simulator
+_daily_checker = expect_winner(
+    ("gentle_daily", "weekend_warrior"), lambda r: final_mean(r, "habit"), best="max",
+    synonyms={"daily": "gentle_daily"},
+    right=lambda detail: (f"Habit at week 12 in the model: {detail}. In the model habit grows with each practised "
+                          "day, not with minutes. That follows Lally's daily-behaviour curve (I5-1); no trial has "
+                          "compared the two schedules in back pain."),
+    wrong="Look again at the habit panel at the last week and compare the two means.")
 
 
 register("05-daily", "05", "In the simulation, which scenario ends 12 weeks with the stronger habit: 'gentle_daily' "

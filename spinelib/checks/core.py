@@ -9,20 +9,24 @@ a salted digest (:func:`digest`), and a number is computed from the model or the
 time, so a learner cannot read the answer off this package and a quoted number follows the model.
 The exercises themselves live in one module per notebook, named by its concept
 (``calm_first.py`` holds notebook 02's); to add one, register it there, reusing
-:func:`expect_number`, :func:`expect_choice`, :func:`expect_bool` and :func:`expect_ids`.
+:func:`expect_number`, :func:`expect_sealed_choice`, :func:`expect_sealed_bool`, :func:`expect_ids`
+and :func:`expect_winner` (which of two simulated scenarios comes out ahead). Messages name things in
+plain words (:func:`plain`), never by an internal id such as ``max_effort``.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import yes_no
+from ..sim import simulate
+from ..sim.scenarios import SCENARIOS, scenario_title
 
 __all__ = ["CheckResult", "Exercise", "EXERCISES", "register", "check", "exercises", "digest",
            "expect_number", "expect_choice", "expect_bool", "expect_ids", "expect_exact",
-           "expect_sealed_choice", "expect_sealed_bool", "as_number", "normalise"]
+           "expect_sealed_choice", "expect_sealed_bool", "expect_winner", "as_number", "normalise", "plain"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,47 @@ def normalise(text) -> str:
     'micro_strength'
     """
     return str(text).strip().lower().replace("-", "_").replace(" ", "_").strip("'\"")
+
+
+def plain(name) -> str:
+    """An internal id as the words a message shows: a scenario's title (:func:`~spinelib.sim.scenarios.scenario_title`),
+    any other id (a category) with spaces.
+
+    >>> plain("max_effort"), plain("transitions_untrained"), plain("down_regulation")
+    ('max effort', 'transitions not practised', 'down regulation')
+    """
+    return scenario_title(name) if name in SCENARIOS else str(name).replace("_", " ")
+
+
+def expect_winner(scenarios: Sequence[str], outcome: Callable, *, best: str, right: Callable[[str], str],
+                  wrong: str, synonyms: dict | None = None, people: int = 1000, days: int = 84,
+                  seed: int = 1) -> Callable:
+    """A checker for "in the simulation, which of these scenarios comes out ahead?".
+
+    At check time it simulates each of ``scenarios`` (``people``, ``days``, ``seed``), measures it with
+    ``outcome(result) -> float``, picks the winner (``best``: ``"min"`` or ``"max"``) and compares it with
+    the answer (case, spaces and dashes do not matter; ``synonyms`` maps other accepted words to a
+    scenario). So the exercise follows the simulator and no answer is stored. A right answer gets
+    ``right(detail)``, where ``detail`` lists each scenario's value in plain words; a wrong one ``wrong``.
+    """
+    if best not in ("min", "max"):
+        raise ValueError("best must be 'min' or 'max'")
+    names = {normalise(s): s for s in scenarios}
+    names.update({normalise(plain(s)): s for s in scenarios})  # the words the messages use count too
+    names.update({normalise(k): v for k, v in (synonyms or {}).items()})
+
+    def checker(answer):
+        a = normalise(answer)
+        if a not in names:
+            raise ValueError("answer " + " or ".join(repr(plain(s)) for s in scenarios))
+        values = {s: float(outcome(simulate(s, people=people, days=days, seed=seed))) for s in scenarios}
+        winner = (min if best == "min" else max)(values, key=values.get)
+        detail = ", ".join(f"{plain(s)} {v:.2f}" for s, v in values.items())
+        if names[a] == winner:
+            return True, right(detail)
+        return False, wrong
+
+    return checker
 
 
 def expect_number(expected: Callable[[], float], tol: float, why, near: Callable[[], dict] | dict | None = None) -> Callable:

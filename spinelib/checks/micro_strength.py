@@ -3,8 +3,7 @@ simulation, weigh the trials."""
 from __future__ import annotations
 
 from ..catalogue import load_catalogue
-from ..sim import simulate
-from .core import expect_choice, expect_ids, expect_sealed_bool, register
+from .core import expect_ids, expect_sealed_bool, expect_winner, plain, register
 
 
 def _micro_lying_low() -> set:
@@ -17,7 +16,7 @@ def _describe_exercise(ex_id: str) -> str:
     if ex_id not in cat.index:
         return "not an id in the catalogue"
     r = cat.loc[ex_id]
-    return f"{r['category']}, {r['position']}, load {r['load_level']}"
+    return f"{plain(r['category'])}, {r['position']}, load {r['load_level']}"
 
 
 register("01-filter", "01", "The ids of the micro_strength exercises done lying down with a load level of 1 or 2: "
@@ -26,20 +25,14 @@ register("01-filter", "01", "The ids of the micro_strength exercises done lying 
     expect_ids(_micro_lying_low, _describe_exercise))
 
 
-def _flares_checker(answer):
-    # the truth is read from the model at check time, so the exercise follows the simulator
-    a = str(answer).strip().lower().replace(" ", "_").replace("-", "_")
-    names = {"micro_strength": "micro_strength", "micro": "micro_strength", "max_effort": "max_effort"}
-    if a not in names:
-        raise ValueError("answer 'micro_strength' or 'max_effort'")
-    flares = {n: float(simulate(n, people=1000, days=84, seed=1).people["flares"].mean()) for n in ("micro_strength", "max_effort")}
-    best = min(flares, key=flares.get)
-    detail = ", ".join(f"{n} {v:.2f}" for n, v in flares.items())
-    if names[a] == best:
-        return True, (f"Flares per person over 12 weeks in the model: {detail}. In the model, load far above what the "
-                      "back tolerates adds fatigue and flare risk faster than it adds stimulus. This is the model's "
-                      "assumption, not a trial result: see the caveat that follows.")
-    return False, "Look again at the flares panel, at week 12, and compare the two means."
+# the truth is read from the model at check time, so the exercise follows the simulator
+_flares_checker = expect_winner(
+    ("micro_strength", "max_effort"), lambda r: r.people["flares"].mean(), best="min",
+    synonyms={"micro": "micro_strength"},
+    right=lambda detail: (f"Flares per person over 12 weeks in the model: {detail}. In the model, load far above what "
+                          "the back tolerates adds fatigue and flare risk faster than it adds stimulus. This is the "
+                          "model's assumption, not a trial result: see the caveat that follows."),
+    wrong="Look again at the flares panel, at week 12, and compare the two means.")
 
 
 register("01-flares", "01", "In the simulation, which scenario has fewer flares per person over 12 weeks: "

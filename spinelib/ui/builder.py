@@ -283,12 +283,16 @@ class RoutineBuilder(SpineWidget):
         safety = widgets.Accordion(children=[self.screen.ui], selected_index=0)  # open: answered first
         safety.set_title(0, "Safety questions (answer these first)")
         self.safety = safety
-        profile_box = widgets.HBox([
+        self.profile_box = widgets.HBox([
             widgets.VBox([self.minutes, self.days_per_week, self.load_stage, self.irritability]),
             widgets.VBox([self.equipment, self.positions, self.goals]),
         ])
+        self.help_line = None  # the header's help line, found once the header exists (below)
         self.setup([*profile, *[f"rf_{q}" for q in self.questions]],
-                   layout=widgets.VBox([profile_box, safety, self.editor.box, self.exports.box]))
+                   layout=widgets.VBox([self.profile_box, safety, self.editor.box, self.exports.box]))
+        self.help_line = next((c for c in self.ui.children if isinstance(c, widgets.HTML)
+                               and c.value and html.escape(self.help) in c.value), None)
+        self.show_parts()
 
     # -- inputs -----------------------------------------------------------------------
     def profile_dict(self, values: dict | None = None) -> dict:
@@ -328,9 +332,8 @@ class RoutineBuilder(SpineWidget):
         if routine is None and r["referral"] is None:  # the gate: the screen first, and nothing else
             self.safety.selected_index = 0
             n = len(r["screen"].unanswered)
-            self.show_text(f"Answer the safety questions first: {n} of {len(self.questions)} are not answered yet. "
-                           "The plan, the week, the audit and the report command appear once every question is "
-                           "answered.", kind="info")
+            self.show_text(f"Answer the safety questions first: {n} of {len(self.questions)} are not answered yet; "
+                           "your plan appears when all are answered.", kind="info")
         elif routine is None:  # the referral message and nothing else
             self.show_text(r["referral"].message, kind="stop")
         else:
@@ -344,9 +347,38 @@ class RoutineBuilder(SpineWidget):
             self.show_html("<b>Make it a report</b>: <code>" + html.escape(self.report_command()) + "</code>")
         self.editor.refresh(routine)
 
+    # -- what is on screen ------------------------------------------------------------------
+    @property
+    def gated(self) -> bool:
+        """True while a safety question is unanswered or answered yes: then only the screen and one line show."""
+        r = screen_red_flags({q: getattr(self, f"rf_{q}").value for q in self.questions})
+        return bool(r.unanswered or r.referral)
+
+    def parts(self) -> dict:
+        """The builder's boxes by name (``profile``, ``safety``, ``edit``, ``export``, ``help``), as shown or hidden."""
+        return {"profile": self.profile_box, "safety": self.safety, "edit": self.editor.box,
+                "export": self.exports.box, "help": self.help_line}
+
+    def show_parts(self):
+        """Show only what applies now: while the screen is unanswered or has a yes, the safety questions and the
+        one-line message below them, nothing else (no profile, no empty edit or export box); once it is clear,
+        the profile, and the edit and export boxes only when there is a plan to edit or export."""
+        gated = self.gated
+        has_plan = bool(self.result) and self.result.get("routine") is not None
+        visible = {"profile": not gated, "safety": True, "edit": has_plan, "export": has_plan, "help": not gated}
+        for name, box in self.parts().items():
+            if box is not None:
+                box.layout.display = None if visible[name] else "none"
+
     def update(self, change=None):
-        """Rebuild and redraw, then tell the followers (e.g. the cohort projection), also after an error."""
+        """Rebuild and redraw, then tell the followers (e.g. the cohort projection), also after an error.
+
+        A "Saved ... to" line is about the plan that was saved: it goes when the plan changes."""
+        if hasattr(self, "exports"):
+            self.exports.saved.value = ""
         result = super().update(change)
+        if hasattr(self, "help_line"):  # not before the boxes exist
+            self.show_parts()
         for fn in list(self._listeners):
             try:
                 fn(self)
@@ -451,6 +483,7 @@ class CohortProjection(SimulationWidget):
         return f"{self.marker}: projection weeks={values['weeks']} minutes={m}"
 
     def show(self, r):
+        self.weeks.layout.display = "none" if "waiting" in r else None  # no control for a projection not shown
         if "waiting" in r:
             self.show_text(r["waiting"], kind="info")
             return

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..errors import InputError, fmt_allowed, number
 from ..insights import INSIGHT_TITLES
@@ -62,15 +63,21 @@ class Fit:
     step: float
     linked: tuple[str, ...]
     label: str
+    parameter_label: str = ""  # the parameter in plain words (messages and axes never show its internal name)
+
+    @property
+    def parameter_words(self) -> str:
+        return self.parameter_label or self.parameter.replace("_", " ")
 
 
 FITS: dict[str, Fit] = {f.target: f for f in (
     Fit("pain_diff_supervised_vs_none", "pain_benefit_capacity", _pain_difference, -30.0, 0.0, 1.0,
-        ("V1", "V3", "V6"), "exercise effect at 12 weeks (G1, points)"),
+        ("V1", "V3", "V6"), "exercise effect at 12 weeks (G1, points)",
+        "pain relief from capacity gained (share of baseline pain)"),
     Fit("adherence_gentle_daily", "adherence0", _adherence, 0.2, 0.95, 0.05, ("V1", "V2"),
-        "home sessions done (I5-5, share)"),
+        "home sessions done (I5-5, share)", "chance of doing a planned session before any habit"),
     Fit("flare_onsets_per_day", "flare_hazard", _flare_rate, 0.005, 0.08, 0.005, ("V8", "V10"),
-        "flare onsets per day (F1-F3)"),
+        "flare onsets per day (F1-F3)", "daily chance of a flare starting, with no exercise"),
 )}
 
 
@@ -214,6 +221,7 @@ def _row_axis(ax, row, null, default=None):
     ax.set_ylabel(f"{row.id}", rotation=0, ha="right", va="center", fontsize=9)
     ax.set_title(f"{row.topic} ({row.source}): {row.verdict}", fontsize=8.5, loc="left", color=colour, pad=2)
     ax.tick_params(axis="x", labelsize=7.5)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
 
@@ -233,24 +241,44 @@ def validation_plot(table: pd.DataFrame, defaults: dict | None = None, figsize=N
     return fig
 
 
-def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict):
+def _clear(ax):
+    """Remove what an axis shows (lines, bands, legend) and keep the axis itself: its setters are run again by the
+    redraw, which is much cheaper than ``ax.cla()`` and keeps the layout settled on the first draw."""
+    for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+
+
+def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict, fig=None):
+    """The fit (left) and the linked validation rows (right). ``fig``: a figure made by this function for the same
+    target, redrawn in place (its layout kept), which is what the widget does on every move of the slider."""
     n = max(1, len(linked))
-    fig = plt.figure(figsize=(10, max(3.0, 0.95 * n + 0.9)), layout="constrained")
-    grid = fig.add_gridspec(n, 2, width_ratios=(1.05, 1))
-    ax = fig.add_subplot(grid[:, 0])
+    if fig is None:
+        fig = plt.figure(figsize=(10, max(3.0, 0.95 * n + 0.9)), layout="constrained")
+        grid = fig.add_gridspec(n, 2, width_ratios=(1.05, 1))
+        fig.add_subplot(grid[:, 0])
+        for i in range(len(linked)):
+            fig.add_subplot(grid[i, 1])
+    fit = FITS[res.target]
+    ax = fig.axes[0]
+    _clear(ax)
     t = res.tried
     ax.plot(t[res.parameter], t[res.target], "o-", color="#546e7a", ms=4, lw=1, label="model, tried")
     ax.axhline(res.wanted, color="#1565c0", lw=1.5, label="wanted target")
     ax.axvline(res.default, color="#9e9e9e", ls="--", lw=1, label="default parameter")
     if res.value is not None:
         ax.plot([res.value], [res.reached], "*", color="#1565c0", ms=14, label="refitted")
-    ax.set_xlabel(res.parameter)
-    ax.set_ylabel(res.target)
+    ax.set_xlabel(fit.parameter_words)
+    ax.set_ylabel(fit.label)
     ax.set_title("the fit: the parameter that carries the target", fontsize=10)
     ax.legend(fontsize=8, loc="best")
+    ax.relim()
+    ax.autoscale_view()
     nulls = load_validation().set_index("id")["null"]
-    for i, row in enumerate(linked.itertuples()):
-        _row_axis(fig.add_subplot(grid[i, 1]), row, float(nulls[row.id]), before.get(row.id))
+    for row_ax, row in zip(fig.axes[1:], linked.itertuples()):
+        _clear(row_ax)
+        _row_axis(row_ax, row, float(nulls[row.id]), before.get(row.id))
     return fig
 
 
@@ -279,6 +307,7 @@ class TrustWidget(SimulationWidget):
         fit = FITS[target]
         self._points: dict = {}
         self._before: dict = {}
+        self._done: dict = {}  # (target, wanted) -> (fit, linked rows): a slider moved back and forth runs nothing
         self.target = widgets.Dropdown(options=[(FITS[n].label, n) for n in names], value=target,
                                        description="target", style=WIDE, layout=widgets.Layout(width="420px"))
         self.wanted = widgets.FloatSlider(value=self.default_wanted(target) if wanted is None else float(wanted),
@@ -306,32 +335,39 @@ class TrustWidget(SimulationWidget):
         if runs:
             self._points.clear()
             self._before.clear()
+            self._done.clear()
 
     def linked_rows(self, target: str, params) -> pd.DataFrame:
         """The validation rows linked to ``target`` at ``params`` (one seed, this widget's cohort)."""
         return validation_table(seeds=1, people=max(self.people, 200), params=params, ids=list(FITS[target].linked))
 
     def compute(self, target, wanted):
-        res = refit(target, wanted, people=self.people, seed=self.seed, cache=self._points)
         if target not in self._before:
             t0 = self.linked_rows(target, None)
             self._before[target] = dict(zip(t0["id"], t0["model"]))
-        params = Params().replace(**{res.parameter: res.value}) if res.value is not None else None
-        linked = self.linked_rows(target, params)
+        key = (target, round(float(wanted), 9))
+        if key not in self._done:
+            res = refit(target, wanted, people=self.people, seed=self.seed, cache=self._points)
+            params = Params().replace(**{res.parameter: res.value}) if res.value is not None else None
+            self._done[key] = (res, self.linked_rows(target, params))
+        res, linked = self._done[key]
         return {"fit": res, "linked": linked, "before": self._before[target]}
 
     def show(self, r):
         res = r["fit"]
+        fit = FITS[res.target]  # plain words in the messages, never the internal names of target or parameter
         if res.reachable:
-            self.show_text(f"To make {res.target} = {res.wanted:.3g}, {res.parameter} moves from "
+            self.show_text(f"To bring the {fit.label} to {res.wanted:.3g}, the {fit.parameter_words} moves from "
                            f"{res.default:.3g} to {res.value:.3g} (the model then gives {res.reached:.3g}). "
                            "A good fit says nothing yet about the figures on the right.", kind="info")
         else:
-            self.show_text(f"No value of {res.parameter} in its allowed range {res.bounds[0]:g}-{res.bounds[1]:g} "
-                           f"gives {res.target} = {res.wanted:.3g}: the model reaches only "
-                           f"{res.range_reached[0]:.3g} to {res.range_reached[1]:.3g}. The validation rows stay at "
-                           "the default fit.", kind="warn")
-        self.show_figure(_fit_plot(res, r["linked"], r["before"]))
+            self.show_text(f"No value of the {fit.parameter_words} in its allowed range "
+                           f"{res.bounds[0]:g}-{res.bounds[1]:g} brings the {fit.label} to {res.wanted:.3g}: the "
+                           f"model reaches only {res.range_reached[0]:.3g} to {res.range_reached[1]:.3g}. The "
+                           "validation rows stay at the default fit.", kind="warn")
+        # one figure per target, made (and its layout settled) once, then redrawn in place on each move
+        self.show_kept(res.target, lambda: _fit_plot(res, r["linked"], r["before"]),
+                       lambda fig: _fit_plot(res, r["linked"], r["before"], fig=fig))
         counts = r["linked"]["verdict"].value_counts().to_dict()
         self.show_text("Linked validation figures after the refit: "
                        + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")

@@ -100,3 +100,17 @@ def test_digests_hide_the_answer_and_ignore_form():
     assert digest("00-next", 6) == digest("00-next", " 6 ") == digest("00-next", 6.0)
     assert digest("01-caveat", False) != digest("03-caveat", False)
     assert len(digest("02-sure", "Weak")) == 16 and "weak" not in digest("02-sure", "Weak")
+
+
+def test_simulated_winner_exercises_share_one_helper():
+    """expect_winner: the "which scenario comes out ahead in the simulation" exercises (01-flares, 05-daily) are
+    made by the one helper in checks.core; a synonym is accepted and an unknown answer names the choices in words."""
+    for ex_id in ("01-flares", "05-daily"):
+        assert EXERCISES[ex_id].checker.__qualname__.startswith("expect_winner."), ex_id
+    assert check("05-daily", "Daily").correct
+    msg = check("01-flares", "heavy").message
+    assert "'micro-strength' or 'max effort'" in msg and "max_effort" not in msg
+    with pytest.raises(ValueError, match="min' or 'max"):
+        from spinelib.checks.core import expect_winner
+
+        expect_winner(("a", "b"), float, best="most", right=str, wrong="")

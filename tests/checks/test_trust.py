@@ -27,6 +27,19 @@ def test_right_and_wrong_answers_explain(ex_id):
     ok, bad = check(ex_id, right), check(ex_id, wrong)
     assert ok and str(ok).startswith("Right.") and len(ok.message) > 40
     assert not bad and str(bad).startswith("Not yet.") and len(bad.message) > 30
+    assert ok.message[:40] not in bad.message  # a wrong answer gets a pointer, never the explanation
+
+
+def test_answers_are_sealed():
+    """checks.trust: the answers are salted digests, never plain text in the module (the classroom rule of 00-06)"""
+    import inspect
+    import re
+
+    from spinelib.checks import trust
+
+    src = inspect.getsource(trust)
+    assert not re.search(r"expect_choice\(|expect_bool\(", src)
+    assert "verdict(" not in src.split('"""', 2)[2]  # the rule is held to the answer here, in the test above
 
 
 def test_verdict_exercise_follows_the_rule():

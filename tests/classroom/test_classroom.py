@@ -15,10 +15,10 @@ from spinelib.checks import EXERCISES
 from spinelib.reports import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = sorted(p for p in (ROOT / "notebooks").glob("0[0-6]_*.ipynb"))
+LESSONS = sorted(p for p in (ROOT / "notebooks").glob("0[0-7]_*.ipynb"))  # 00-06 and 07 (trust the model)
 HERE = Path(__file__).resolve().parent
 CHECK_MODULES = ["start_here", "micro_strength", "calm_first", "transitions", "structured_load", "consistency",
-                 "build_your_routine"]
+                 "build_your_routine", "trust"]
 
 
 def _solutions(nb) -> list[str]:

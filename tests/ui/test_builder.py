@@ -29,15 +29,17 @@ def builder(tmp_path):
 
 # ----------------------------------------------------------------------- the plan and the audit
 def test_builder_minutes_change_the_plan_and_the_audit(builder):
-    """RoutineBuilder: 15 -> 30 minutes a day gives a longer plan and the audit notices (outside 10-20 minutes)."""
+    """RoutineBuilder: 15 -> 30 minutes a day gives a longer plan, kept to the 10-20 minutes the builder recommends
+    (with a note saying so), so the builder's own audit still passes it."""
     r15 = builder.result
     assert r15["passes"] and r15["routine"].minutes <= 15
     builder.minutes.value = 30
     r30 = builder.result
-    assert 15 < r30["routine"].minutes <= 30 and len(r30["plan"]) > len(r15["plan"])
+    assert 15 < r30["routine"].minutes <= 20 and len(r30["plan"]) > len(r15["plan"])
+    assert any("kept to 20 min" in n for n in r30["routine"].notes)
     a15 = r15["audit"].set_index("insight")
     a30 = r30["audit"].set_index("insight")
-    assert a30.loc[5, "status"] == "warn" and a30.loc[5, "reason"] != a15.loc[5, "reason"]
+    assert a30.loc[5, "status"] == "pass" and a30.loc[5, "reason"] != a15.loc[5, "reason"]
     assert r30["week"]["total"].max() == pytest.approx(r30["routine"].minutes)
 
 
@@ -108,6 +110,7 @@ def test_builder_gate_shows_nothing_until_every_question_is_answered(tmp_path):
     assert b.safety.selected_index == 0 and b.message.startswith("Answer the safety questions first: 9 of 9")
     assert b.marker_text(b.values) == "rendered: screen incomplete"
     assert "spinelib report" not in b.report_line() and "waiting" in proj.result
+    assert proj.weeks.layout.display == "none"  # the projection's own control waits with it
     with pytest.raises(InputError, match="a plan to export"):
         b.export("csv")
     qs = list(RED_FLAG_QUESTIONS)
@@ -117,7 +120,7 @@ def test_builder_gate_shows_nothing_until_every_question_is_answered(tmp_path):
     b.update()
     assert b.result["routine"] is None and "1 of 9" in b.message
     getattr(b, f"rf_{qs[-1]}").value = "no"
-    assert b.result["routine"] is not None and "results" in proj.result
+    assert b.result["routine"] is not None and "results" in proj.result and proj.weeks.layout.display is None
 
 
 def test_answers_carry_from_the_screen_to_the_builder(tmp_path, monkeypatch):
@@ -150,8 +153,13 @@ def test_builder_progress_and_regress_buttons(builder):
     """RoutineBuilder: the progress button moves the chosen exercise one rung up its ladder, regress back down."""
     cat = load_catalogue().set_index("id")
     start = builder.result["routine"]
+    prof = builder.result["profile"]
+
+    def doable(ex_id):  # the next rung fits this person's positions and equipment
+        return cat.at[ex_id, "position"] in prof.positions and set(cat.at[ex_id, "equipment"]) <= {"none", *prof.equipment}
+
     climbable = [it.exercise_id for it in start.items if isinstance(cat.at[it.exercise_id, "progression_id"], str)
-                 and cat.at[it.exercise_id, "progression_id"]]
+                 and cat.at[it.exercise_id, "progression_id"] and doable(cat.at[it.exercise_id, "progression_id"])]
     assert climbable, "the default plan has something to progress"
     ex = climbable[0]
     nxt = cat.at[ex, "progression_id"]
@@ -211,6 +219,20 @@ def test_builder_export_csv_and_json(builder, tmp_path):
     p = builder.export("json", str(tmp_path / "sub" / "x.json"))
     assert p == (tmp_path / "sub" / "x.json").resolve() and p.is_file()
     assert builder.last_export == p
+
+
+def test_no_message_outlives_what_it_was_about(builder, tmp_path):
+    """RoutineBuilder: the "Saved ... to" line goes when the plan changes (it was about the plan saved), and the
+    widget's message is this update's, never one left from the last."""
+    builder.filename.value = "ana plan"
+    builder.save_csv.click()
+    assert "Saved CSV" in builder.saved.value
+    builder.minutes.value = 12
+    assert builder.saved.value == ""
+    builder.minutes.value = 0
+    assert "minutes per day" in builder.message
+    builder.minutes.value = 15
+    assert "minutes per day" not in builder.message and builder.error is None
 
 
 def test_builder_export_empty_name_is_a_message(builder, tmp_path):
@@ -277,7 +299,7 @@ def test_builder_and_projection_in_a_kernel(kernel_run, tmp_path):
     ]
     printed, outputs = kernel_run("06_build_your_routine.ipynb", steps)
     minutes, status = printed[0].split()[1:3]
-    assert 15 < float(minutes) <= 25 and status == "warn"
+    assert 15 < float(minutes) <= 20 and status == "pass"  # 25 asked: kept to 20 with a note
     assert printed[1].startswith("PROJ {'weeks': 12} None 84")
     assert "ERR minutes per day: must be a whole number from 5 to 60 (got 0) None" in printed[2]
     assert "Saved JSON to" in printed[3] and (tmp_path / "me.json").is_file()
@@ -343,3 +365,59 @@ def test_report_command_survives_the_shell(name, tmp_path):
     echoed = subprocess.run(["sh", "-c", "printf '%s\\n' " + cmd.removeprefix("spinelib report personal-plan ")],
                             capture_output=True, text=True, check=True).stdout.splitlines()
     assert echoed[echoed.index("name") + 1] == name
+
+
+# ----------------------------------------------------------------------- what the widget shows while gated
+def _shown(b) -> set[str]:
+    """The names of the builder's boxes that are on screen (display not 'none')."""
+    return {name for name, box in b.parts().items() if box is not None and box.layout.display != "none"}
+
+
+def _in_ui(b, box) -> bool:
+    """``box`` is one of the widgets the builder's ui shows (directly or inside a shown container)."""
+    def walk(w):
+        if getattr(w, "layout", None) is not None and w.layout.display == "none":
+            return False
+        if w is box:
+            return True
+        return any(walk(c) for c in getattr(w, "children", ()))
+    return walk(b.ui)
+
+
+def test_builder_unanswered_screen_shows_only_the_screen_and_one_line(tmp_path):
+    """RoutineBuilder, screen unanswered: only the safety questions and a one-line message are on screen; the
+    profile, the edit box and the export box are hidden (no empty boxes), and nothing else is shown."""
+    b = ui.routine_builder(folder=tmp_path)
+    assert _shown(b) == {"safety"}
+    assert _in_ui(b, b.screen.ui) and not _in_ui(b, b.exercise) and not _in_ui(b, b.save_csv)
+    assert not _in_ui(b, b.minutes)
+    assert b.message.startswith("Answer the safety questions first") and "\n" not in b.message
+    assert b.exercise.options == () and "spinelib report" not in b.report_line()
+    # partly answered: still gated
+    b.rf_night_pain.value = "no"
+    assert _shown(b) == {"safety"} and "8 of 9" in b.message
+
+
+def test_builder_red_flag_yes_shows_only_the_screen_and_the_referral(tmp_path):
+    """RoutineBuilder, a yes (with the rest answered or not): the screen and the referral line only; answering it
+    no again brings the plan, the edit and the export boxes back."""
+    b = ui.routine_builder(folder=tmp_path, red_flags=ALL_NO)
+    b.rf_fever_unwell.value = "yes"
+    assert _shown(b) == {"safety"}
+    assert not _in_ui(b, b.editor.box) and not _in_ui(b, b.exports.box) and not _in_ui(b, b.profile_box)
+    assert b.message.startswith("Please see a clinician") and b.result["routine"] is None
+    unanswered_yes = ui.routine_builder(folder=tmp_path, red_flags={"night_pain": "yes"})
+    assert _shown(unanswered_yes) == {"safety"} and unanswered_yes.result["referral"] is not None
+    b.rf_fever_unwell.value = "no"
+    assert _shown(b) == {"profile", "safety", "edit", "export", "help"}
+
+
+def test_builder_all_no_shows_every_box(builder):
+    """RoutineBuilder, all no: profile, screen, edit and export boxes and the help line are on screen; an input
+    error keeps the profile (to fix it) and hides the edit and export boxes until there is a plan again."""
+    assert _shown(builder) == {"profile", "safety", "edit", "export", "help"}
+    assert _in_ui(builder, builder.exercise) and _in_ui(builder, builder.save_json) and _in_ui(builder, builder.minutes)
+    builder.minutes.value = 0
+    assert builder.result is None and _shown(builder) == {"profile", "safety", "help"}
+    builder.minutes.value = 15
+    assert _shown(builder) == {"profile", "safety", "edit", "export", "help"}

@@ -17,7 +17,7 @@ from spinelib import ui
 from spinelib.errors import InputError
 from spinelib.insights import INSIGHT_TITLES
 from spinelib.sim import TARGETS, validation_table
-from spinelib.ui.trust import FITS, INSIGHT_ROWS, available_fits, refit
+from spinelib.ui.trust import FITS, INSIGHT_ROWS, _fit_plot, available_fits, refit
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +124,51 @@ def test_widget_refits_and_moves_the_linked_rows():
         w.target.value = others[0]
         assert w.error is None and w.values["wanted"] == pytest.approx(w.default_wanted(others[0]))
         assert list(w.result["linked"]["id"]) == list(FITS[others[0]].linked)
+
+
+def test_widget_speaks_plain_words_not_internal_names():
+    """TrustWidget: the message and the fit's axis labels name the target and the parameter in words (FITS'
+    labels), never their internal names (pain_diff_supervised_vs_none, pain_benefit_capacity)."""
+    w = ui.trust_widget()
+    shown = []
+    show_text = w.show_text
+    w.show_text = lambda text, **kw: (shown.append(text), show_text(text, **kw))
+    w.forget()
+    w.update()
+    res = w.result["fit"]
+    fit = FITS[res.target]
+    text = " ".join(shown)
+    assert fit.label in text and fit.parameter_words in text
+    assert res.target not in text and res.parameter not in text
+    left = w.figures[0].axes[0]
+    assert (left.get_xlabel(), left.get_ylabel()) == (fit.parameter_words, fit.label)
+    for f in FITS.values():
+        assert "_" not in f.parameter_words and "_" not in f.label
+
+
+def test_widget_redraws_one_figure_in_place_and_reuses_linked_rows(monkeypatch):
+    """TrustWidget: moving the slider redraws the same figure (its layout settled once) with the new fit, the
+    star at the new parameter value; a value visited before reuses its refit and linked rows (no new runs)."""
+    w = ui.trust_widget()
+    fig = w.figures[0]
+    n_axes = len(fig.axes)
+    lo_end, hi_end = w.result["fit"].range_reached
+    first_value = w.wanted.value
+    w.wanted.value = round(lo_end + 0.7 * (hi_end - lo_end), 1)
+    res = w.result["fit"]
+    assert w.figures[0] is fig and len(fig.axes) == n_axes
+    star = [ln for ln in fig.axes[0].lines if ln.get_marker() == "*"]
+    assert len(star) == 1 and star[0].get_xdata()[0] == pytest.approx(res.value)
+    assert len(fig.axes[0].get_legend().get_texts()) == 4
+    for ax, row in zip(fig.axes[1:], w.result["linked"].itertuples()):
+        assert ax.get_title(loc="left").endswith(row.verdict)
+    fresh = _fit_plot(res, w.result["linked"], w.result["before"])  # what a new figure would hold
+    assert [len(ax.lines) for ax in fig.axes] == [len(ax.lines) for ax in fresh.axes]
+    calls = []
+    monkeypatch.setattr(w, "linked_rows", lambda *a: calls.append(a))
+    monkeypatch.setattr("spinelib.ui.trust.refit", lambda *a, **k: calls.append(a))
+    w.wanted.value = first_value
+    assert w.error is None and calls == [] and w.figures[0] is fig
 
 
 def test_widget_unknown_target_is_refused():
