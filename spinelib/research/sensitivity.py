@@ -10,6 +10,15 @@ the priors of :mod:`.priors`. Every sample runs with the same ``seed`` (common r
 the same simulated people and the same daily chances), so a change in the output is the
 parameters' doing, not sampling noise.
 
+Two engines give the same numbers (up to float32 rounding in :func:`~spinelib.sim.simulate`):
+
+- ``engine="fast"`` (the default, :func:`fast_function`): every sample's parameter set goes to
+  the compiled kernel of :mod:`spinelib.sim.fast`, hundreds of samples x people in one call on
+  numba threads (or split over the executor's worker processes with ``workers``/``scheduler``);
+  1,024 base samples over the 79 uncertain parameters, 500 people x 84 days, in minutes on 2 cores;
+- ``engine="simulate"`` (:func:`model_function`): one :func:`~spinelib.sim.simulate` call per
+  sample and scenario (:func:`contrast_value`), the slow oracle the fast one is checked against.
+
 - :func:`morris`: elementary effects (screening); ``mu_star`` ranks the parameters, with a
   bootstrap confidence interval, at ``trajectories x (D + 1)`` runs.
 - :func:`sobol`: first-order (``S1``) and total (``ST``) indices with bootstrap confidence
@@ -32,10 +41,13 @@ import pandas as pd
 from ..errors import InputError, fmt_allowed, whole_number
 from ..executor import open_executor
 from ..sim import OUTCOMES, Params, scenarios, simulate
+from ..sim.fast import simulate_many
 from .priors import priors, unit_to_values, valid_params
 
-__all__ = ["Contrast", "parse_contrast", "contrast_value", "sobol", "morris", "sobol_indices", "morris_indices",
-           "sensitivity_plot", "model_function"]
+__all__ = ["Contrast", "parse_contrast", "contrast_value", "contrast_values", "sobol", "morris", "sobol_indices",
+           "morris_indices", "sensitivity_plot", "model_function", "fast_function", "ENGINES"]
+
+ENGINES = ("fast", "simulate")
 
 
 class Contrast(NamedTuple):
@@ -78,6 +90,73 @@ def contrast_value(contrast, params=None, *, people: int = 200, days: int = 84, 
     if c.b:
         out -= float(np.nanmean(simulate(c.b, people=people, days=days, seed=seed, params=p).people[c.outcome]))
     return out
+
+
+def contrast_values(contrast, params, *, people: int = 200, days: int = 84, seed: int = 0,
+                    threads: int | None = None) -> np.ndarray:
+    """The contrast for each parameter set in ``params`` at once (the compiled kernel, common random
+    numbers): element ``r`` is ``contrast_value(contrast, params[r], ...)`` up to float32 rounding."""
+    c = parse_contrast(contrast)
+    sides = [c.a] + ([c.b] if c.b else [])
+    m = simulate_many(sides, list(params), people=people, days=days, seed=seed, threads=threads)[c.outcome]
+    out = m.loc[c.a].to_numpy(dtype=float)
+    if c.b:
+        out = out - m.loc[c.b].to_numpy(dtype=float)
+    return out
+
+
+def _unit_params(rows, names, base) -> list:
+    prior = priors(names)
+    return [valid_params(dict(zip(prior, row)), base, prior) for row in unit_to_values(rows, prior)]
+
+
+def _fast_rows(job: dict) -> list[float]:
+    """The contrast for a chunk of unit-cube rows with the compiled kernel (worker side)."""
+    plist = _unit_params(job["rows"], job["names"], Params(**job["base"]))
+    return contrast_values(job["contrast"], plist, people=job["people"], days=job["days"], seed=job["seed"],
+                           threads=job["threads"]).tolist()
+
+
+def fast_function(contrast, names=None, *, people: int = 200, days: int = 84, seed: int = 0, params=None,
+                  workers: int = 1, scheduler=None, threads: int | None = None, chunk: int = 4096):
+    """``f(U) -> Y`` as :func:`model_function`, with the compiled kernel: all rows in this process
+    (numba threads, ``threads``: default up to 2) when ``workers == 1`` and no ``scheduler``, else
+    in chunks of ``chunk`` rows on the executor (one numba thread per worker)."""
+    c = tuple(parse_contrast(contrast))
+    names = list(priors(names))
+    base = Params.coerce(params)
+
+    def f(U: np.ndarray) -> np.ndarray:
+        U = np.asarray(U, dtype=float)
+        Y = np.empty(len(U))
+        if workers == 1 and scheduler is None:  # in this process, ``chunk`` rows' parameter sets at a time
+            for start in range(0, len(U), chunk):
+                Y[start:start + chunk] = contrast_values(c, _unit_params(U[start:start + chunk], names, base),
+                                                         people=people, days=days, seed=seed, threads=threads)
+            return Y
+        step = max(1, min(chunk, -(-len(U) // max(1, int(workers)))))  # at least one job per local worker
+        with open_executor(workers, scheduler) as ex:
+            for start in range(0, len(U), step):
+                ex.submit(_fast_rows, {"start": start, "rows": U[start:start + step].tolist(), "names": names,
+                                       "contrast": c, "base": base.to_dict(), "people": people, "days": days,
+                                       "seed": seed, "threads": 1})
+            for d in ex.completed():
+                if d.error:
+                    raise InputError("sensitivity", "model runs that finish", d.error)
+                Y[d.job["start"]:d.job["start"] + len(d.value)] = d.value
+        return Y
+
+    f.names = names
+    return f
+
+
+def _function(engine, c, names, **kw):
+    if engine not in ENGINES:
+        raise InputError("engine", fmt_allowed(ENGINES), engine)
+    if engine == "fast":
+        return fast_function(c, names, **kw)
+    kw.pop("threads", None)
+    return model_function(c, names, **kw)
 
 
 def _evaluate_rows(job: dict) -> list[float]:
@@ -175,24 +254,30 @@ def morris_indices(fn, names, trajectories: int = 10, *, levels: int = 4, seed: 
 
 
 def sobol(contrast, base_samples: int = 64, *, names=None, people: int = 200, days: int = 84, seed: int = 0,
-          params=None, conf_level: float = 0.95, workers: int = 1, scheduler=None) -> pd.DataFrame:
+          params=None, conf_level: float = 0.95, workers: int = 1, scheduler=None, engine: str = "fast",
+          threads: int | None = None) -> pd.DataFrame:
     """Sobol indices of a contrast (e.g. ``"flares: micro_strength minus max_effort"``) over the priors.
 
     ``names``: the parameters to vary (default: every uncertain one); ``base_samples``: a power
-    of 2 (runs: ``base_samples x (len(names) + 2)`` per side of the contrast).
+    of 2 (runs: ``base_samples x (len(names) + 2)`` per side of the contrast). ``engine``:
+    ``"fast"`` (compiled kernel, :func:`fast_function`) or ``"simulate"`` (one
+    :func:`~spinelib.sim.simulate` per run, :func:`model_function`); ``threads``: numba threads
+    of the fast engine.
     """
     c = parse_contrast(contrast)
-    f = model_function(c, names, people=people, days=days, seed=seed, params=params, workers=workers,
-                       scheduler=scheduler)
+    f = _function(engine, c, names, people=people, days=days, seed=seed, params=params, workers=workers,
+                  scheduler=scheduler, threads=threads)
     return sobol_indices(f, f.names, base_samples, seed=seed, conf_level=conf_level, label=str(c))
 
 
 def morris(contrast, trajectories: int = 10, *, names=None, people: int = 200, days: int = 84, seed: int = 0,
-           params=None, levels: int = 4, conf_level: float = 0.95, workers: int = 1, scheduler=None) -> pd.DataFrame:
-    """Morris screening of a contrast over the priors (runs: ``trajectories x (len(names) + 1)`` per side)."""
+           params=None, levels: int = 4, conf_level: float = 0.95, workers: int = 1, scheduler=None,
+           engine: str = "fast", threads: int | None = None) -> pd.DataFrame:
+    """Morris screening of a contrast over the priors (runs: ``trajectories x (len(names) + 1)`` per side).
+    ``engine`` and ``threads`` as for :func:`sobol`."""
     c = parse_contrast(contrast)
-    f = model_function(c, names, people=people, days=days, seed=seed, params=params, workers=workers,
-                       scheduler=scheduler)
+    f = _function(engine, c, names, people=people, days=days, seed=seed, params=params, workers=workers,
+                  scheduler=scheduler, threads=threads)
     return morris_indices(f, f.names, trajectories, levels=levels, seed=seed, conf_level=conf_level, label=str(c))
 
 

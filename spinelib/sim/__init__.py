@@ -11,7 +11,9 @@ Modules, from the bottom up (each imports only those above it, plus ``spinelib.e
 * :mod:`~spinelib.sim.scalar`: the plain-Python reference, one person at a time;
 * :mod:`~spinelib.sim.engine`: the vectorized model and :func:`simulate`;
 * :mod:`~spinelib.sim.calibration`: the calibration targets and report;
-* :mod:`~spinelib.sim.validation`: published figures the model was not fitted to, and its verdicts.
+* :mod:`~spinelib.sim.validation`: published figures the model was not fitted to, and its verdicts;
+* :mod:`~spinelib.sim.fast`: the same equations compiled (numba), many parameter sets in one call
+  (:func:`simulate_many`, for sensitivity analyses).
 
 Every equation and parameter is listed in ``docs/model.md``. Nothing here is medical advice.
 """
@@ -29,6 +31,7 @@ from .calibration import (G9_COURSE, PATHWAYS, TARGETS, calibration_report, cour
                           flare_figures, habit_t95, pathway_shares, programme_figures, run_lengths, stopped_programme)
 from .validation import (MODEL_RUNS, VERDICTS, calibration_overlap, load_validation, validation_markdown,
                          validation_table, verdict, verdict_counts)
+from .fast import simulate_many
 # last: the function scenarios() takes the package attribute over from the module of the same name
 from .scenarios import SCENARIOS, Scenario, get_scenario, scenario_plan, scenario_table, scenarios
 
@@ -42,5 +45,5 @@ __all__ = [
     "ci95", "compare_people", "OUTCOMES", "Outcome", "OUTCOME_LABELS", "final_mean", "band_frame", "MAX_PEOPLE",
     "MAX_DAYS", "CHUNK", "PERCENTILE_PEOPLE", "MAX_FULL_PERSON_DAYS", "SCALAR_PEOPLE",
     "validation_table", "load_validation", "verdict", "VERDICTS", "MODEL_RUNS", "calibration_overlap",
-    "validation_markdown", "verdict_counts",
+    "validation_markdown", "verdict_counts", "simulate_many",
 ]

@@ -74,3 +74,35 @@ def test_model_sobol_and_morris_are_tidy_and_plot():
     fig = sensitivity_plot(s)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == s.loc[s["rank"] == 1, "parameter"].iloc[0]
     assert sensitivity_plot(m).axes
+
+
+def test_fast_engine_matches_the_simulate_oracle():
+    "sobol/morris: the compiled kernel (default) and one simulate per run give the same Y, so the same indices"
+    from spinelib.research.sensitivity import contrast_values, fast_function, model_function
+
+    names = ["flare_hazard", "acwr_beta", "overload_flare", "pain0_mean", "sitting_hours", "natural_tau"]
+    c = "flares: micro_strength minus max_effort"
+    U = np.random.default_rng(3).random((12, len(names)))
+    fast, slow = fast_function(c, names, people=40, days=42, seed=2), model_function(c, names, people=40, days=42,
+                                                                                     seed=2)
+    np.testing.assert_allclose(fast(U), slow(U), rtol=0, atol=0.03)  # float32 in simulate: a rare other branch
+    assert contrast_values(c, [None], people=40, days=42, seed=2)[0] == pytest.approx(
+        contrast_value(c, people=40, days=42, seed=2), abs=0.03)
+    kw = dict(names=names[:4], people=30, days=28, seed=1)
+    s_fast, s_slow = sobol(c, 8, **kw), sobol(c, 8, engine="simulate", **kw)
+    merged = s_fast.merge(s_slow, on=["parameter", "index"], suffixes=("_fast", "_slow"))
+    np.testing.assert_allclose(merged["value_fast"], merged["value_slow"], atol=0.05)
+    m_fast, m_slow = morris(c, 3, **kw), morris(c, 3, engine="simulate", **kw)
+    mu = m_fast.merge(m_slow, on=["parameter", "index"], suffixes=("_fast", "_slow")).query("index == 'mu_star'")
+    np.testing.assert_allclose(mu["value_fast"], mu["value_slow"], atol=0.05)
+    with pytest.raises(InputError, match="^engine:"):
+        sobol(c, 8, engine="nope", **kw)
+
+
+def test_fast_engine_on_worker_processes_gives_the_same_indices():
+    "sobol: the fast engine split over 2 worker processes gives what it gives in one process"
+    kw = dict(names=["flare_hazard", "acwr_beta", "overload_flare"], people=20, days=14, seed=1)
+    one = sobol("pain_change: gentle_daily", 8, **kw)
+    two = sobol("pain_change: gentle_daily", 8, workers=2, **kw)
+    pd_cols = ["parameter", "index", "value"]
+    assert one[pd_cols].equals(two[pd_cols])
