@@ -184,6 +184,8 @@ def main(argv=None) -> int:
     print(head)
     print("-" * len(head))
     for label, count, res in table:
+        if not count:
+            continue
         print(f"{label:<48} {count:>5} {res['wall']:8.1f} {count / res['wall']:6.2f} {res['wall'] / count:6.2f} "
               f"{res['cpu'] / count:9.2f} {res['peak']['pss'] / 2**20:7.0f} {res['peak']['rss'] / 2**20:7.0f}  "
               f"{len(res['failed'])}")
@@ -194,14 +196,14 @@ def main(argv=None) -> int:
     for label, _, res in table:
         if res["steps"]:
             print(f"{label:<48} " + " ".join(f"{_mean(res['steps'].get(s, [])):8.3f}" for s in STEPS))
-    rate = {label: count / res["wall"] for label, count, res in table}
+    rate = {label: count / res["wall"] for label, count, res in table if count}
     warm_html = rate["c. run_batch, warm kernels, HTML"]
     warm_pdf = rate["c. run_batch, warm kernels, + PDF"]
     print("\ntargets (2 cores): HTML only >= 2 reports/s: "
           f"{warm_html:.2f} {'OK' if warm_html >= 2 else 'MISSED'}; with PDF >= 1 report/s: "
           f"{warm_pdf:.2f} {'OK' if warm_pdf >= 1 else 'MISSED'}")
-    cli = rate["a. papermill CLI loop (execution only)"]
-    print(f"ratios (reports/s): warm HTML / CLI loop {warm_html / cli:.1f}x", end="")
+    cli = rate.get("a. papermill CLI loop (execution only)")
+    print(f"ratios (reports/s): warm HTML / CLI loop {warm_html / cli:.1f}x" if cli else "ratios: (no CLI loop run)", end="")
     if not args.skip_cold:
         print(f"; warm HTML / kernel-per-report HTML {warm_html / rate['b. run_batch, kernel per report, HTML']:.1f}x; "
               f"warm PDF / kernel-per-report PDF {warm_pdf / rate['b. run_batch, kernel per report, + PDF']:.1f}x")

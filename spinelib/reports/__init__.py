@@ -26,6 +26,15 @@ Nothing here is medical advice.
 """
 from __future__ import annotations
 
+import sys
+
+# nbformat validates notebooks with jsonschema, which, when the optional ``rfc3987-syntax`` package
+# is installed (Jupyter's event library pulls it in), compiles about 40 grammars at import to check
+# "iri" string formats that the notebook schema never uses: about 2 s of CPU in every process that
+# reads a notebook (the command, each batch worker). Without it jsonschema skips only that check.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)
+
 from ..executor import Interrupted, open_executor
 from .pages import CHROMIUM, CSP, PAGE_CSS, PdfPrinter, check_self_contained, chromium_available, html_to_pdf, render_html
 from .parameters import RULES, describe_parameters, load_parameter_file, validate_parameters

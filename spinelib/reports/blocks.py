@@ -17,6 +17,7 @@ import math
 from numbers import Number
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
@@ -356,22 +357,37 @@ def projection_summary(result, *, weeks: int):
 
 
 def projection_figure(result, *, weeks: int):
-    """Three static seaborn panels: pain band over time, adherence histogram, flare counts."""
-    import seaborn as sns
+    """Three static panels: pain band over time, adherence histogram, flare counts.
 
+    The histograms are counted with numpy and drawn as plain bars (seaborn's ``histplot`` took
+    about a fifth of a report's run time for the same two bar charts).
+    """
     p = _people(result)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    # titles at a fixed height: matplotlib's automatic title placement lays out every tick label
+    # once more per panel, about half the drawing time of this figure, to dodge ticks on top (none here)
+    with plt.rc_context({"axes.titley": 1.0}):
+        fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.91, wspace=0.28)
     cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: mean and middle 95% of people", label="plan")
     if axes[0].get_legend() is not None:
         axes[0].get_legend().remove()
     axes[0].set_xlabel("week")
-    sns.histplot(x=p["adherence"].astype(float).dropna(), bins=20, binrange=(0, 1), ax=axes[1], color=COLORS[0])
-    axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people")
-    flares = p["flares"].astype(int)
-    top = max(3, int(flares.quantile(0.99)))
-    sns.histplot(x=flares.clip(upper=top), discrete=True, shrink=0.85, ax=axes[2], color=COLORS[1])
-    axes[2].set(title=f"Flares in {_weeks(weeks)}", xlabel=f"flares ({top} = {top} or more)", ylabel="people")
+    adherence = p["adherence"].astype(float).to_numpy()
+    counts, edges = np.histogram(adherence[np.isfinite(adherence)], bins=20, range=(0.0, 1.0))
+    axes[1].bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=COLORS[0], alpha=0.75,
+                edgecolor="white", linewidth=0.5)
+    axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people", xlim=(0, 1))
+    flares = p["flares"].astype(int).to_numpy()
+    top = max(3, int(np.quantile(flares, 0.99))) if len(flares) else 3
+    per_count = np.bincount(np.clip(flares, 0, top), minlength=top + 1)
+    axes[2].bar(np.arange(top + 1), per_count, width=0.85, color=COLORS[1], alpha=0.75)
+    axes[2].set(title=f"Flares in {_weeks(weeks)}", xlabel=f"flares ({top} = {top} or more)", ylabel="people",
+                xlim=(-0.6, top + 0.6))
+    axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in axes[1:]:
+        ax.set_ylim(0, max(1, ax.get_ylim()[1]))
+    for i, ax in enumerate(axes):  # five or so labels on each y axis: enough to read, fewer tick objects to draw
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=i > 0))  # the histograms count people
     return week_ticks(fig, weeks)
 
 

@@ -52,6 +52,23 @@ def test_render_html_page_and_refusals():
         reports.render_html(nb)
 
 
+def test_every_image_has_alternative_text():
+    "html: every image of the page carries alternative text, whether its output gave one or not"
+    import base64
+    import re
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("f", outputs=[nbformat.v4.new_output(
+                    "display_data", data={"image/png": png, "text/plain": "<Figure>"})]),
+                nbformat.v4.new_code_cell("g", outputs=[nbformat.v4.new_output(
+                    "display_data", data={"text/html": f'<p><img src="data:image/png;base64,{png}"></p>'})])]
+    page = reports.render_html(nb)
+    imgs = re.findall(r"<img\b[^>]*>", page)
+    assert len(imgs) == 2 and all('alt="Figure"' in tag for tag in imgs), imgs
+    assert "No description has been provided" not in page
+
+
 @needs_chromium
 def test_tiny_pdf(tiny, pdf_text, leftovers):
     "pdf: Chromium prints one page holding the report text"

@@ -64,3 +64,15 @@ def test_template_lookup_prefers_installed_package(monkeypatch, tmp_path):
     assert resources.templates_dir() == pkg / "templates"
     assert resources.examples_dir() == pkg / "data" / "examples"
     assert reports.template_path("personal-plan") == pkg / "templates" / "personal_plan.ipynb"
+
+
+def test_reading_notebooks_skips_the_iri_grammars():
+    "reports: a process that imports spinelib.reports first reads and validates notebooks without compiling jsonschema's IRI grammars"
+    import subprocess
+    import sys
+
+    code = ("import spinelib.reports, nbformat, sys; "
+            "nb = nbformat.read(str(spinelib.reports.template_path('personal-plan')), 4); nbformat.validate(nb); "
+            "print(sys.modules.get('rfc3987_syntax', 'absent'), 'lark' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["None", "False"], out
