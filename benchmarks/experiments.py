@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/experiments.py --quick         # smaller everything
     .venv/bin/python benchmarks/experiments.py --memory        # also peak RSS of 1,000- and 10,000-cell studies
     .venv/bin/python benchmarks/experiments.py --only-sobol    # the Sobol speed figures only (issue 10 target)
+    .venv/bin/python benchmarks/experiments.py --only-study --study-people 2000   # the cluster speed-up target
 
 Prints:
 
@@ -16,7 +17,7 @@ Prints:
   sample Sobol measured end to end, the projected time of 1,024 base samples (from that run,
   and from the kernel's CPU time on 2 free cores) and, when the projection is under 10 minutes
   (or with ``--full-sobol yes``), the full 1,024-base-sample run measured;
-* a study (cells of 200 people x 84 days) in one process, in 2 local processes and on a
+* a study (cells of 200 people x 84 days, or ``--study-people``) in one process, in 2 local processes and on a
   2-worker Dask ``LocalCluster``: seconds, the speed-up over one process, whether the three
   result tables are identical; the bytes sent to and from the workers (pickled jobs and
   results) and each cluster worker's resident memory after the study;
@@ -159,10 +160,10 @@ def _spec(n_sets: int, seeds: int, people: int, days: int) -> dict:
             "outcomes": ["pain_change", "flares", "adherence"]}
 
 
-def bench_study(n_sets: int, seeds: int) -> None:
+def bench_study(n_sets: int, seeds: int, people: int = 200) -> None:
     from distributed import Client, LocalCluster
 
-    spec = _spec(n_sets, seeds, 200, 84)
+    spec = _spec(n_sets, seeds, people, 84)
     cells = study_mod.study_from_dict(spec).n_cells
     moved = {"to": 0, "from": 0}
     real = study_mod.run_cells
@@ -174,7 +175,8 @@ def bench_study(n_sets: int, seeds: int) -> None:
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
                 Client(cluster.scheduler_address) as client:
-            client.run(lambda: None)  # workers up before the clock starts
+            # workers up, with the package imported, before the clock starts (a cluster outlives one study)
+            client.run(lambda: __import__("spinelib.research.study"))
             r3, s3 = _t(lambda: research.run_study(spec, tmp / "dask", scheduler=client, progress=False))
             rss = client.run(lambda: __import__("psutil").Process().memory_info().rss)
         one, two, dask = r1.results(), r2.results(), r3.results()
@@ -190,7 +192,7 @@ def bench_study(n_sets: int, seeds: int) -> None:
         per_cell_from = moved["from"] / sum(len(c) for c in chunks[:4])
         size = (tmp / "one" / "results.parquet").stat().st_size
     ident = one.equals(two) and one.equals(dask)
-    print(f"study     {cells} cells (2 scenarios x {n_sets + 1} parameter sets x {seeds} seeds, 200 people x 84 days):"
+    print(f"study     {cells} cells (2 scenarios x {n_sets + 1} parameter sets x {seeds} seeds, {people} people x 84 days):"
           f" one process {s1:.1f} s; 2 processes {s2:.1f} s ({s1 / s2:.2f}x); 2-worker LocalCluster {s3:.1f} s "
           f"({s1 / s3:.2f}x); identical results: {ident}")
     print(f"          data moved per cell: {per_cell_to:,.0f} B to a worker, {per_cell_from:,.0f} B back "
@@ -230,14 +232,17 @@ def main() -> None:
     ap.add_argument("--full-sobol", choices=("auto", "yes", "no"), default="auto",
                     help="run the full 1,024-base-sample Sobol (auto: when projected under 10 minutes)")
     ap.add_argument("--only-sobol", action="store_true", help="the Sobol figures only")
+    ap.add_argument("--only-study", action="store_true", help="the study figures only (one process, 2 processes, cluster)")
+    ap.add_argument("--study-people", type=int, default=200, help="people per study cell (default 200)")
     a = ap.parse_args()
     print(f"{platform.node()}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
           f"python {platform.python_version()}, pandas {pd.__version__}")
-    if not a.only_sobol:
+    if not (a.only_sobol or a.only_study):
         bench_ensemble(5 if a.quick else 20)
-    bench_sobol(8 if a.quick else 64, 100 if a.quick else 500, "no" if a.quick else a.full_sobol)
+    if not a.only_study:
+        bench_sobol(8 if a.quick else 64, 100 if a.quick else 500, "no" if a.quick else a.full_sobol)
     if not a.only_sobol:
-        bench_study(4 if a.quick else 24, 2 if a.quick else 3)
+        bench_study(4 if a.quick else 24, 2 if a.quick else 3, a.study_people)
     if a.memory:
         bench_memory()
     print(f"load average at the end {os.getloadavg()[0]:.2f}; peak RSS of this process "

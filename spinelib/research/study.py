@@ -297,7 +297,8 @@ def run_cells(job: dict) -> pd.DataFrame:
     rows = []
     for cell, label, k, seed, people, overrides in job["cells"]:
         what = job["plans"].get(label, label)
-        res = simulate(what, people=people, days=job["days"], seed=seed, params=Params(**overrides))
+        # one thread per simulation: a study's parallelism is its cells, spread over processes or workers
+        res = simulate(what, people=people, days=job["days"], seed=seed, params=Params(**overrides), threads=1)
         for o in job["outcomes"]:
             v = res.people[o].to_numpy(dtype=float)
             v = v[~np.isnan(v)]

@@ -864,7 +864,7 @@ def _frame(columns: dict, index_name: str | None = None) -> pd.DataFrame:
 
 
 def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, seed: int | None = 0,
-             full: bool = False, params=None) -> SimulationResult:
+             full: bool = False, params=None, threads: int | None = None) -> SimulationResult:
     """Simulate a cohort following a plan.
 
     ``what``: a scenario name (:func:`~spinelib.sim.scenarios.scenarios`), a routine (anything
@@ -874,6 +874,8 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
     number (the same seed gives identical results) or None. ``full``: also return
     ``.trajectories`` (one row per person-day; at most 5,000,000 person-days).
     ``params``: None, a :class:`~spinelib.sim.params.Params` or a dict of overrides.
+    ``threads``: at most this many threads (default: up to 2); results do not depend on it. Work
+    that is already spread over processes (a study's cells) runs each simulation on one.
 
     >>> r = simulate("no_exercise", people=50, days=14, seed=3)
     >>> int(r.people["sessions"].sum()), bool(r.people["adherence"].isna().all())
@@ -891,7 +893,9 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
                          "summaries)", f"{people * days:,}")
     root, gens = generators(seed, people)
     persons = draw_people(root, people, params)
-    daily, ppl, traj = run_model(plan, persons, gens, params, full=bool(full))
+    if threads is not None:
+        threads = whole_number(threads, "threads", 1, 64)
+    daily, ppl, traj = run_model(plan, persons, gens, params, full=bool(full), threads=threads)
     return SimulationResult(
         what=label, people_n=people, days=days, seed=seed, params=params,
         daily=_frame(daily), people=_frame(ppl, index_name="person"),

@@ -203,3 +203,12 @@ def test_the_states_are_addressed_by_name():
         const = {"transition_skill": "SKILL"}.get(name, name.upper())
         assert getattr(engine, const) == STATES.index(name), name
     assert [STATES[k] for k in engine.BINARY] == ["flare", "session", "dropped"]
+
+
+def test_threads_change_nothing_but_the_threads():
+    "simulate: one thread or two give identical results; a bad thread count is a one-line error naming it"
+    a = simulate("gentle_daily", people=600, days=70, seed=4)
+    b = simulate("gentle_daily", people=600, days=70, seed=4, threads=1)
+    assert a.daily.equals(b.daily) and a.people.equals(b.people)
+    with pytest.raises(InputError, match="^threads: must be a whole number from 1 to 64"):
+        simulate("gentle_daily", people=10, days=7, threads=0)
