@@ -54,3 +54,13 @@ def private_data_folder(tmp_path_factory):
         os.environ.pop("SPINELIB_DATA_DIR", None)
     else:
         os.environ["SPINELIB_DATA_DIR"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_model_kernel():
+    """The research toolkit's compiled model (numba) is compiled once and cached on disk before any test runs:
+    a fresh clone has no cache yet, and a first compile (about 20 s on a busy machine) inside a notebook's cell
+    would count against that cell's timeout, which is about hangs, not compiling."""
+    from spinelib.sim.fast import simulate_many
+
+    simulate_many("gentle_daily", [None], people=4, days=7, seed=0)

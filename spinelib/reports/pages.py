@@ -140,6 +140,10 @@ def exporter():
 
 _IMG_ALT = 'alt="No description has been provided for this image"'
 _IMG_NO_ALT = re.compile(r"<img (?![^>]*\balt=)", re.I)
+# an element written self-closing (``<a href="#x" />``, as nbconvert writes an empty heading anchor) that is
+# not a void element: an HTML parser ignores the slash and leaves it open around everything after it
+_VOID = "area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr"
+_SELF_CLOSED = re.compile(rf"<(?!(?:{_VOID})\b)([A-Za-z][\w:-]*)((?:\s[^<>]*?)?)\s*/>")
 
 
 def _refuse_errors(nb) -> None:
@@ -166,6 +170,7 @@ def render_html(nb, title: str = "spinelib report") -> str:
     _refuse_errors(nb)
     body, _ = exporter().from_notebook_node(_prepare(nb))
     body = _IMG_NO_ALT.sub('<img alt="Figure" ', body.replace(_IMG_ALT, 'alt="Figure"'))
+    body = _SELF_CLOSED.sub(r"<\1\2></\1>", body)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"

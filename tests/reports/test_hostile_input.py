@@ -245,7 +245,7 @@ def test_progress_report_names_are_journal_names(tmp_path):
                                                  "weeks": 2, "people": 100}, tmp_path / "g.html")
     page = res.html.read_text(encoding="utf-8")
     assert f"<title>Progress report: {esc(name)}</title>" in page
-    assert f"<h1>Progress report: {name}</h1>" in page  # (an apostrophe is plain text in element content)
+    assert f"<h1>Progress report: {esc(name)}</h1>" in page  # escaped once, and reads as the name
     assert page.count("data:image/png") == 1  # the you-and-the-model figure, once
     assert page.count("<table") == page.count("</table>")
     reports.check_self_contained(page)

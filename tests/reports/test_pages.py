@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -67,6 +68,18 @@ def test_every_image_has_alternative_text():
     imgs = re.findall(r"<img\b[^>]*>", page)
     assert len(imgs) == 2 and all('alt="Figure"' in tag for tag in imgs), imgs
     assert "No description has been provided" not in page
+
+
+def test_no_element_is_left_open_by_a_self_closing_tag():
+    "html: an empty heading anchor (written <a ... />) is closed, so it does not swallow the rest of the page"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## A heading\n\nAfter it."),
+                nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+                    "display_data", data={"text/html": '<svg viewBox="0 0 2 2"><path d="M0 0H2"/></svg><br/>'})])]
+    page = reports.render_html(nb)
+    assert re.search(r'<a class="anchor-link" href="#A-heading"></a>', page), page
+    assert "<path d=\"M0 0H2\"></path>" in page and "<br/>" in page
+    assert not re.search(r"<(?!(?:br|img|hr|meta|input|link|wbr|col|area|base|embed|source|track)\b)[a-z]+[^<>]*/>", page)
 
 
 @needs_chromium
