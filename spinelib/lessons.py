@@ -40,7 +40,7 @@ from .sim.engine import simulate
 from .sim.params import Params
 from .sim.results import OUTCOMES, ci95
 from .sim.scenarios import SCENARIOS, scenario_title
-from .sim.validation import MODEL_RUNS, load_validation, verdict
+from .sim.validation import MODEL_RUNS, load_validation, smd, verdict
 
 __all__ = ["ARM_NAMES", "BASELINE", "LESSON_OUTCOMES", "EVIDENCE_ROWS", "BASELINE_ROW", "Findings", "findings",
            "smd"]
@@ -80,18 +80,6 @@ _NO_TRIAL = {
        "found more sessions a week the most promising lever (I5-10), and the habit curve comes from a study of "
        "everyday behaviours (I5-1), not of back pain.",
 }
-
-
-def smd(a, b) -> float:
-    """Standardised mean difference of end pain (``people["pain_end"]``), ``a`` minus ``b``, over the pooled SD.
-
-    >>> smd(pd.DataFrame({"pain_end": [1.0, 3.0]}), pd.DataFrame({"pain_end": [3.0, 5.0]}))
-    -1.414...
-    """
-    x = np.asarray(getattr(a, "people", a)["pain_end"], dtype=float)
-    y = np.asarray(getattr(b, "people", b)["pain_end"], dtype=float)
-    pooled = math.sqrt(((x.size - 1) * x.var(ddof=1) + (y.size - 1) * y.var(ddof=1)) / (x.size + y.size - 2))
-    return float((x.mean() - y.mean()) / pooled) if pooled > 0 else math.nan
 
 
 @dataclass(frozen=True, eq=False)

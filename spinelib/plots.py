@@ -33,6 +33,7 @@ __all__ = [
     "set_theme",
     "color_for",
     "scenario_label",
+    "fixed_title",
     "state_label",
     "band_frame",
     "cohort_band_plot",
@@ -216,9 +217,10 @@ def _draw_band(ax, x, mean, lo, hi, name: str, i: int, band: bool = True):
     bands[name] = (line, poly)
 
 
-def _set_title(ax, text: str) -> None:
+def fixed_title(ax, text: str) -> None:
     """The axes title at a fixed height (just above the axes). matplotlib otherwise measures every axes' top
-    decorations on every draw to place it (a third of the drawing time of a small panel), for the same place."""
+    decorations on every draw to place it (a third of the drawing time of a small panel, half of a report's
+    three-panel figure), for the same place when nothing is drawn above the axes."""
     ax.set_title(text, y=1.0)
 
 
@@ -247,7 +249,7 @@ def update_cohort_band_plot(ax, results, state: str, *, weeks: bool = True, smoo
         else:
             _draw_band(ax, x, mean, lo, hi, name, i, band=not binary)
     if title is not None:
-        _set_title(ax, title)
+        fixed_title(ax, title)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     fit_y(ax, zero=binary)
@@ -278,7 +280,7 @@ def cohort_band_plot(results, state: str = "pain", *, ax=None, title: str | None
     ax.set_ylabel(state_label(state))
     what = ("share of people" + (f", {int(smooth)}-day average" if smooth > 1 else "")) if binary \
         else "cohort mean and 95% band"
-    _set_title(ax, title if title is not None else f"{state.replace('_', ' ')}: {what}")
+    fixed_title(ax, title if title is not None else f"{state.replace('_', ' ')}: {what}")
     fit_y(ax, zero=binary)
     if len(res) > 1 or label:
         ax.legend(frameon=False, fontsize="small")
@@ -545,7 +547,7 @@ def acwr_plot(frame: pd.DataFrame, *, others: dict | None = None, band=ACWR_BAND
     ax1.legend(frameon=False, fontsize="small", loc="upper right", ncols=2)
     if others:
         ax0.legend(frameon=False, fontsize="small", loc="upper left")
-    _set_title(ax0, title or "planned load and its acute:chronic ratio")
+    fixed_title(ax0, title or "planned load and its acute:chronic ratio")
     if redraw:
         _refit(ax0, ax1)
     return fig
@@ -577,5 +579,5 @@ def habit_curve_plot(curve: pd.DataFrame, *, references=(18, 66, 254), title: st
     ax.set_xlim(0, days * 1.09)
     ax.set_xlabel("day")
     ax.set_ylabel("habit strength (0-1)")
-    _set_title(ax, title or "habit strength grows fast, then slowly")
+    fixed_title(ax, title or "habit strength grows fast, then slowly")
     return fig

@@ -24,10 +24,11 @@ import pandas as pd
 from ..drawing import thumbnail
 from ..evidence import cite_markdown
 from ..insights import STRENGTH
-from ..plots import COLORS, cohort_band_plot, cohort_bands, compare_bars, figure_png
+from ..plots import COLORS, cohort_band_plot, cohort_bands, compare_bars, figure_png, fixed_title
 from ..redflags import RED_FLAG_QUESTIONS
 from ..render import audit_html, css_string, esc, md_esc, plot_text, routine_html, week_display
 from ..sim import scenario_table, simulate
+from ..sim.scenarios import scenario_title
 from ..sim.results import OUTCOMES, ci95
 
 __all__ = [
@@ -363,10 +364,7 @@ def projection_figure(result, *, weeks: int):
     about a fifth of a report's run time for the same two bar charts).
     """
     p = _people(result)
-    # titles at a fixed height: matplotlib's automatic title placement lays out every tick label
-    # once more per panel, about half the drawing time of this figure, to dodge ticks on top (none here)
-    with plt.rc_context({"axes.titley": 1.0}):
-        fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3), gridspec_kw={"width_ratios": [1.5, 1, 1]})
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.91, wspace=0.28)
     cohort_band_plot(result, "pain", ax=axes[0], weeks=True, title="Pain: mean and middle 95% of people", label="plan")
     if axes[0].get_legend() is not None:
@@ -376,12 +374,14 @@ def projection_figure(result, *, weeks: int):
     counts, edges = np.histogram(adherence[np.isfinite(adherence)], bins=20, range=(0.0, 1.0))
     axes[1].bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=COLORS[0], alpha=0.75,
                 edgecolor="white", linewidth=0.5)
-    axes[1].set(title="Adherence", xlabel="share of planned sessions done", ylabel="people", xlim=(0, 1))
+    fixed_title(axes[1], "Adherence")  # titles at a fixed height (plots.fixed_title: half this figure's drawing)
+    axes[1].set(xlabel="share of planned sessions done", ylabel="people", xlim=(0, 1))
     flares = p["flares"].astype(int).to_numpy()
     top = max(3, int(np.quantile(flares, 0.99))) if len(flares) else 3
     per_count = np.bincount(np.clip(flares, 0, top), minlength=top + 1)
     axes[2].bar(np.arange(top + 1), per_count, width=0.85, color=COLORS[1], alpha=0.75)
-    axes[2].set(title=f"Flares in {_weeks(weeks)}", xlabel=f"flares ({top} = {top} or more)", ylabel="people",
+    fixed_title(axes[2], f"Flares in {_weeks(weeks)}")
+    axes[2].set(xlabel=f"flares ({top} = {top} or more)", ylabel="people",
                 xlim=(-0.6, top + 0.6))
     axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes[1:]:
@@ -456,12 +456,13 @@ def scenario_label(spec, fallback: str) -> str:
 
 
 def readable(scenario_id: str) -> str:
-    """A scenario's name as words for a title (``gentle_daily`` -> ``Gentle daily``), never the raw id.
+    """A scenario's title (:func:`~spinelib.sim.scenarios.scenario_title`) as words that start a label, never
+    the raw id.
 
-    >>> readable("weekend_warrior")
-    'Weekend warrior'
+    >>> readable("weekend_warrior"), readable("transitions_untrained")
+    ('Weekend warrior', 'Transitions not practised')
     """
-    text = str(scenario_id).replace("_", " ").strip()
+    text = scenario_title(str(scenario_id)).strip()
     return text[:1].upper() + text[1:]
 
 

@@ -110,6 +110,20 @@ def _unit_params(rows, names, base) -> list:
     return [valid_params(dict(zip(prior, row)), base, prior) for row in unit_to_values(rows, prior)]
 
 
+def _on_executor(worker, U: np.ndarray, step: int, job: dict, workers: int, scheduler) -> np.ndarray:
+    """``worker(job)`` on the executor for each ``step`` rows of ``U`` (``job`` plus ``start`` and ``rows``); the
+    answers in row order, whatever order the chunks finish in."""
+    Y = np.empty(len(U))
+    with open_executor(workers, scheduler) as ex:
+        for start in range(0, len(U), step):
+            ex.submit(worker, {**job, "start": start, "rows": U[start:start + step].tolist()})
+        for d in ex.completed():
+            if d.error:
+                raise InputError("sensitivity", "model runs that finish", d.error)
+            Y[d.job["start"]:d.job["start"] + len(d.value)] = d.value
+    return Y
+
+
 def _fast_rows(job: dict) -> list[float]:
     """The contrast for a chunk of unit-cube rows with the compiled kernel (worker side)."""
     plist = _unit_params(job["rows"], job["names"], Params(**job["base"]))
@@ -135,16 +149,9 @@ def fast_function(contrast, names=None, *, people: int = 200, days: int = 84, se
                                                          people=people, days=days, seed=seed, threads=threads)
             return Y
         step = max(1, min(chunk, -(-len(U) // max(1, int(workers)))))  # at least one job per local worker
-        with open_executor(workers, scheduler) as ex:
-            for start in range(0, len(U), step):
-                ex.submit(_fast_rows, {"start": start, "rows": U[start:start + step].tolist(), "names": names,
-                                       "contrast": c, "base": base.to_dict(), "people": people, "days": days,
-                                       "seed": seed, "threads": 1})
-            for d in ex.completed():
-                if d.error:
-                    raise InputError("sensitivity", "model runs that finish", d.error)
-                Y[d.job["start"]:d.job["start"] + len(d.value)] = d.value
-        return Y
+        return _on_executor(_fast_rows, U, step, {"names": names, "contrast": c, "base": base.to_dict(),
+                                                  "people": people, "days": days, "seed": seed, "threads": 1},
+                            workers, scheduler)
 
     f.names = names
     return f
@@ -161,11 +168,8 @@ def _function(engine, c, names, **kw):
 
 def _evaluate_rows(job: dict) -> list[float]:
     """The contrast for a chunk of unit-cube rows (worker side)."""
-    prior = priors(job["names"])
-    base = Params(**job["base"])
-    values = unit_to_values(job["rows"], prior)
-    return [contrast_value(job["contrast"], valid_params(dict(zip(prior, row)), base, prior),
-                           people=job["people"], days=job["days"], seed=job["seed"]) for row in values]
+    return [contrast_value(job["contrast"], p, people=job["people"], days=job["days"], seed=job["seed"])
+            for p in _unit_params(job["rows"], job["names"], Params(**job["base"]))]
 
 
 def model_function(contrast, names=None, *, people: int = 200, days: int = 84, seed: int = 0, params=None,
@@ -180,18 +184,9 @@ def model_function(contrast, names=None, *, people: int = 200, days: int = 84, s
     base = Params.coerce(params).to_dict()
 
     def f(U: np.ndarray) -> np.ndarray:
-        U = np.asarray(U, dtype=float)
-        Y = np.empty(len(U))
-        with open_executor(workers, scheduler) as ex:
-            for start in range(0, len(U), chunk):
-                ex.submit(_evaluate_rows, {"start": start, "rows": U[start:start + chunk].tolist(), "names": names,
-                                           "contrast": c, "base": base, "people": people, "days": days,
-                                           "seed": seed})
-            for d in ex.completed():
-                if d.error:
-                    raise InputError("sensitivity", "model runs that finish", d.error)
-                Y[d.job["start"]:d.job["start"] + len(d.value)] = d.value
-        return Y
+        return _on_executor(_evaluate_rows, np.asarray(U, dtype=float), chunk, {
+            "names": names, "contrast": c, "base": base, "people": people, "days": days, "seed": seed},
+            workers, scheduler)
 
     f.names = names
     return f

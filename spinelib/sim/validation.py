@@ -46,7 +46,7 @@ from .scenarios import scenario_plan
 
 __all__ = ["VALIDATION_COLUMNS", "VERDICTS", "MEASURES", "ModelRun", "MODEL_RUNS", "SEEDS_RANGE", "PEOPLE_RANGE",
            "load_validation", "verdict", "validation_table", "calibration_overlap", "parameter_links",
-           "published_markdown", "how_markdown", "validation_markdown", "verdict_counts"]
+           "published_markdown", "how_markdown", "validation_markdown", "verdict_counts", "smd"]
 
 VALIDATION_COLUMNS = ("id", "topic", "question", "measure", "published", "lo", "hi", "null", "unit", "population",
                       "citation", "doi_url", "evidence", "certainty", "verified", "note")
@@ -153,9 +153,15 @@ def _change(r) -> float:
     return float(r.people["pain_change"].mean())
 
 
-def _smd(a, b) -> float:
-    """Standardised mean difference of end pain, ``a`` minus ``b``, over the pooled SD."""
-    x, y = a.people["pain_end"].to_numpy(float), b.people["pain_end"].to_numpy(float)
+def smd(a, b) -> float:
+    """Standardised mean difference of end pain (``people["pain_end"]``), ``a`` minus ``b``, over the pooled SD;
+    ``a`` and ``b`` are simulation results or their ``people`` frames.
+
+    >>> smd(pd.DataFrame({"pain_end": [1.0, 3.0]}), pd.DataFrame({"pain_end": [3.0, 5.0]}))
+    -1.414...
+    """
+    x = np.asarray(getattr(a, "people", a)["pain_end"], dtype=float)
+    y = np.asarray(getattr(b, "people", b)["pain_end"], dtype=float)
     pooled = math.sqrt(((x.size - 1) * x.var(ddof=1) + (y.size - 1) * y.var(ddof=1)) / (x.size + y.size - 2))
     return float((x.mean() - y.mean()) / pooled) if pooled > 0 else math.nan
 
@@ -208,16 +214,16 @@ def _v4(seed, people, p):
 
 
 def _v5(seed, people, p):
-    return _smd(_sim("max_effort", seed, people, p), _sim("micro_strength", seed, people, p))
+    return smd(_sim("max_effort", seed, people, p), _sim("micro_strength", seed, people, p))
 
 
 def _v6(seed, people, p):
-    return _smd(_sim("gentle_daily", seed, people, p), _sim("no_exercise", seed, people, p))
+    return smd(_sim("gentle_daily", seed, people, p), _sim("no_exercise", seed, people, p))
 
 
 def _v7(seed, people, p):
     done = _sim(_stopped(_gentle(365), 84), seed, people, p, days=365)
-    return _smd(done, _sim("no_exercise", seed, people, p, days=365))
+    return smd(done, _sim("no_exercise", seed, people, p, days=365))
 
 
 def _v8(seed, people, p):

@@ -247,3 +247,23 @@ class LabPage:
 @pytest.fixture()
 def lab_page(page, lab) -> LabPage:
     return LabPage(page, lab)
+
+
+@pytest.fixture()
+def shown(monkeypatch):
+    """What the widgets show in their Output, as if in a kernel (the objects, in order); figures closed after."""
+    import matplotlib.pyplot as plt
+
+    from spinelib.ui import base
+
+    sent = []
+    real = base.display_output
+
+    def record(obj):
+        sent.append(obj)
+        return real(obj)
+
+    monkeypatch.setattr(base, "in_kernel", lambda: True)
+    monkeypatch.setattr(base, "display_output", record)
+    yield sent
+    plt.close("all")

@@ -92,21 +92,6 @@ def test_base_displays_as_its_ui():
 
 
 # ----------------------------------------------------------------------- one way to draw a figure
-@pytest.fixture()
-def shown(monkeypatch):
-    """What the widgets show in their Output, as if in a kernel (the objects, in order)."""
-    sent = []
-    real = base.display_output
-
-    def record(obj):
-        sent.append(obj)
-        return real(obj)
-
-    monkeypatch.setattr(base, "in_kernel", lambda: True)
-    monkeypatch.setattr(base, "display_output", record)
-    return sent
-
-
 def test_show_figure_sends_one_png_and_closes_the_figure(shown):
     """show_figure: the figure goes out as one PNG image (not a live figure) and is closed."""
     w = _Minutes()

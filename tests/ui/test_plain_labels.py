@@ -19,26 +19,9 @@ from IPython.display import HTML
 
 from spinelib import plots, ui
 from spinelib.redflags import RED_FLAG_QUESTIONS
-from spinelib.ui import base
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # no_exercise, max_effort, pain_change, ...
 ALL_NO = {q: "no" for q in RED_FLAG_QUESTIONS}
-
-
-@pytest.fixture()
-def shown(monkeypatch):
-    """The objects each widget shows in its Output, as if in a kernel."""
-    sent = []
-    real = base.display_output
-
-    def record(obj):
-        sent.append(obj)
-        return real(obj)
-
-    monkeypatch.setattr(base, "in_kernel", lambda: True)
-    monkeypatch.setattr(base, "display_output", record)
-    yield sent
-    plt.close("all")
 
 
 def _projection(tmp_path):
