@@ -166,7 +166,9 @@ def _kernel_body(coef, day_c, persons, draw, uniforms, out):  # pragma: no cover
                         if hazard_sum >= budget:
                             dropped = True
                             dropout_day = float(t)
-                    if sup:
+                    if dropped:  # (a drop-out's chance is 0: nothing else to compute)
+                        prob = 0.0
+                    elif sup:
                         if m5:
                             prob = _sigmoid(logit_sup - pp100 * pain - flare_penalty * fl)
                         else:
@@ -177,8 +179,6 @@ def _kernel_body(coef, day_c, persons, draw, uniforms, out):  # pragma: no cover
                         prob = _sigmoid(z)
                     else:
                         prob = _sigmoid(mu)
-                    if dropped:
-                        prob = 0.0
                     done = U < prob
                     if done:
                         U = U / prob

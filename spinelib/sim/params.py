@@ -268,18 +268,22 @@ class Params:
     """
 
     def __init__(self, **values):
-        unknown = sorted(set(values) - set(_BY_NAME))
+        self._set({spec.name: spec.default for spec in PARAMS}, values)  # PARAMS read now, in its order
+
+    def _set(self, start: dict, changes: dict) -> None:
+        """``start`` (values already checked) with ``changes`` checked and applied, as this set's values."""
+        unknown = sorted(set(changes) - set(_BY_NAME))
         if unknown:
             raise InputError("params", "names from spinelib.sim.PARAMS", unknown[0])
-        vals = {}
-        for spec in PARAMS:
-            vals[spec.name] = _check(spec, values[spec.name]) if spec.name in values else spec.default
+        vals = dict(start)
+        for name, value in changes.items():
+            vals[name] = _check(_BY_NAME[name], value)
         if vals["acute_days"] >= vals["chronic_days"]:
             raise InputError("acute_days", "shorter than chronic_days", vals["acute_days"])
         if vals["tau_fatigue"] >= vals["tau_capacity"]:
             raise InputError("tau_fatigue", "shorter than tau_capacity", vals["tau_fatigue"])
         # plain instance attributes: reading p.flare_hazard in a loop is an ordinary lookup
-        object.__setattr__(self, "__dict__", dict(vals))
+        object.__setattr__(self, "__dict__", vals)
 
     @classmethod
     def coerce(cls, params) -> "Params":
@@ -303,7 +307,10 @@ class Params:
         raise AttributeError("Params is immutable")
 
     def replace(self, **changes) -> "Params":
-        return Params(**{**self._values, **changes})
+        # only the changed values are checked again: the others were checked when this set was made
+        out = object.__new__(Params)
+        out._set(self._values, changes)
+        return out
 
     def to_dict(self) -> dict:
         return dict(self._values)

@@ -44,3 +44,18 @@ def test_every_mechanism_switch_is_a_bool_parameter():
     assert sorted(MECHANISMS.values()) == [1, 2, 3, 4, 5]
     for name in MECHANISMS:
         assert by_name[name].kind == "bool" and by_name[name].default is True
+
+
+@pytest.mark.parametrize("changes,field", [({"flare_hazard": 5.0}, "flare_hazard"), ({"flare_hazard": "x"}, "flare_hazard"),
+                                           ({"nope": 1}, "params"), ({"acute_days": 14.0, "chronic_days": 14.0},
+                                                                      "acute_days"),
+                                           ({"use_sensitivity": 1}, "use_sensitivity")])
+def test_replace_checks_what_it_changes(changes, field):
+    """Params.replace checks each changed value (and the cross checks) as the constructor does, and gives the set
+    the constructor gives; values it does not change keep their order and value"""
+    base = Params(flare_hazard=0.05, tau_capacity=30.0)
+    with pytest.raises(InputError, match=f"^{field}: "):
+        base.replace(**changes)
+    q = base.replace(habit_tau=100.0, flare_hazard=0.02)
+    assert q == Params(flare_hazard=0.02, tau_capacity=30.0, habit_tau=100.0)
+    assert list(q.to_dict()) == list(Params().to_dict()) and base.replace() == base
