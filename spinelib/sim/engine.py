@@ -736,7 +736,8 @@ def _people_columns(persons: dict, end: dict, planned: np.ndarray, n: int) -> di
 
 
 def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool = False, dtype=np.float32,
-              percentile_people: int = PERCENTILE_PEOPLE, threads: int | None = None, engine: str = "auto"):
+              percentile_people: int = PERCENTILE_PEOPLE, threads: int | None = None, engine: str = "auto",
+              bands: bool = True):
     """Run the model for all people at once (vectorized over people, chunk by chunk).
 
     ``plan``: output of :func:`~spinelib.sim.plan.plan_arrays`; ``persons``: output of
@@ -745,7 +746,8 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     trajectories)``: dicts of numpy arrays (``trajectories`` is None unless ``full``).
     ``engine``: "vector" (numpy over people), "scalar" (the plain-Python loop of
     :mod:`spinelib.sim.scalar`, quicker for a handful of people) or "auto" (scalar for at most
-    :data:`SCALAR_PEOPLE` people).
+    :data:`SCALAR_PEOPLE` people). ``bands``: False skips the daily percentile bands (``daily`` then has no
+    ``<state>_p2.5`` / ``<state>_p97.5``; everything else is the same, to the bit).
     """
     p = params
     dtype = np.dtype(dtype)
@@ -753,7 +755,7 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     n = len(persons["pain0"])
     cst = day_constants(plan, p)
     chunks = _chunks(n)
-    nsub_total = min(n, percentile_people)
+    nsub_total = min(n, percentile_people) if bands else 0
     per = {k: np.ascontiguousarray(v, dtype=dtype) for k, v in persons.items()}
     sources = _sources(uniforms, chunks, days, n, dtype)
     nthreads = threads if threads is not None else min(2, os.cpu_count() or 1)
@@ -765,7 +767,7 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
         sums, sub, end, traj = _run_scalar(plan, cst, per, sources, p, dtype, n, nsub_total, full)
     else:
         sums, sub, end, traj = _run_vector(cst, per, sources, chunks, p, dtype, n, nsub_total, nthreads, full)
-    q = _percentiles(sub, nthreads)
+    q = _percentiles(sub, nthreads) if bands else None
 
     planned = np.asarray(cst["planned"], dtype=bool)
     people = _people_columns(persons, end, planned, n)
@@ -773,8 +775,9 @@ def run_model(plan: dict, persons: dict, uniforms, params: Params, *, full: bool
     means = sums / n
     for k, s in enumerate(STATES):
         daily[f"{s}_mean"] = means[:, k]
-        daily[f"{s}_p2.5"] = q[0][:, k]
-        daily[f"{s}_p97.5"] = q[1][:, k]
+        if bands:
+            daily[f"{s}_p2.5"] = q[0][:, k]
+            daily[f"{s}_p97.5"] = q[1][:, k]
     trajectories = None
     if full:
         trajectories = {"person": np.tile(np.arange(n), days), "day": np.repeat(np.arange(days), n),
@@ -864,7 +867,7 @@ def _frame(columns: dict, index_name: str | None = None) -> pd.DataFrame:
 
 
 def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, seed: int | None = 0,
-             full: bool = False, params=None, threads: int | None = None) -> SimulationResult:
+             full: bool = False, params=None, threads: int | None = None, bands: bool = True) -> SimulationResult:
     """Simulate a cohort following a plan.
 
     ``what``: a scenario name (:func:`~spinelib.sim.scenarios.scenarios`), a routine (anything
@@ -876,6 +879,9 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
     ``params``: None, a :class:`~spinelib.sim.params.Params` or a dict of overrides.
     ``threads``: at most this many threads (default: up to 2); results do not depend on it. Work
     that is already spread over processes (a study's cells) runs each simulation on one.
+    ``bands``: False skips the daily 2.5th/97.5th percentile bands, for callers that read only
+    means and per-person values (about a sixth of a year-long run): ``.daily`` then has no
+    ``<state>_p2.5`` / ``<state>_p97.5`` columns, and everything else is identical to the bit.
 
     >>> r = simulate("no_exercise", people=50, days=14, seed=3)
     >>> int(r.people["sessions"].sum()), bool(r.people["adherence"].isna().all())
@@ -895,7 +901,9 @@ def simulate(what="gentle_daily", people: int = 1000, days: int | None = None, s
     persons = draw_people(root, people, params)
     if threads is not None:
         threads = whole_number(threads, "threads", 1, 64)
-    daily, ppl, traj = run_model(plan, persons, gens, params, full=bool(full), threads=threads)
+    if not isinstance(bands, (bool, np.bool_)):
+        raise InputError("bands", "True or False", bands)
+    daily, ppl, traj = run_model(plan, persons, gens, params, full=bool(full), threads=threads, bands=bool(bands))
     return SimulationResult(
         what=label, people_n=people, days=days, seed=seed, params=params,
         daily=_frame(daily), people=_frame(ppl, index_name="person"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -189,8 +190,34 @@ class ModelRun:
     run: Callable[[int, int, Params], float]
 
 
+_RUNS = threading.local()  # .memo: the named-scenario runs of the validation_table call under way (see _sim)
+
+
 def _sim(what, seed, people, params, days=84, full=False):
-    return simulate(what, people=people, days=days, seed=seed, params=params, full=full)
+    """One run for a row. No row reads the daily percentile bands: not computed (the rest of the result is the
+    same to the bit). Inside :func:`validation_table` a named scenario's run is made once and shared by the rows
+    that ask the same question of it (gentle daily at 84 days for V1 and V6; no exercise over a year for V7 and
+    V8): the same run, so the same numbers (runs with ``full`` are not kept)."""
+    memo = getattr(_RUNS, "memo", None)
+    # (not the runs with every person-day: no two rows share one, and they are large)
+    key = (what, seed, people, params, days) if memo is not None and isinstance(what, str) and not full else None
+    if key is not None and key in memo:
+        return memo[key]
+    r = simulate(what, people=people, days=days, seed=seed, params=params, full=full, bands=False)
+    if key is not None:
+        memo[key] = r
+    return r
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(name: str, days: int) -> pd.DataFrame:
+    """The rows' fixed day plans, built once (simulate only reads a plan; nothing here changes one)."""
+    if name == "treated":  # supervised for 84 days, then nothing
+        return _stopped(scenario_plan("supervised", days), 84)
+    if name == "going_on":  # supervised for 84 days, then the gentle programme at home
+        return _joined(_plan("treated", days), _gentle(days), 84)
+    return {"gentle_3": lambda: _gentle(days, 1.0, 3), "gentle_2x": lambda: _gentle(days, 2.0, 7),
+            "motor_control": lambda: _motor_control(days), "general": lambda: _general(days)}[name]()
 
 
 def _v1(seed, people, p):
@@ -198,13 +225,14 @@ def _v1(seed, people, p):
 
 
 def _v2(seed, people, p):
-    low = _sim(_gentle(84, 1.0, 3), seed, people, p)
-    high = _sim(_gentle(84, 2.0, 7), seed, people, p)
+    low = _sim(_plan("gentle_3", 84), seed, people, p)
+    high = _sim(_plan("gentle_2x", 84), seed, people, p)
     return _change(low) - _change(high)
 
 
 def _v3(seed, people, p):
-    return _change(_sim(_motor_control(84), seed, people, p)) - _change(_sim(_general(84), seed, people, p))
+    return (_change(_sim(_plan("motor_control", 84), seed, people, p))
+            - _change(_sim(_plan("general", 84), seed, people, p)))
 
 
 def _v4(seed, people, p):
@@ -239,10 +267,8 @@ def _v9(seed, people, p):
 
 
 def _v10(seed, people, p):
-    treated = _stopped(scenario_plan("supervised", 365), 84)
-    going_on = _joined(treated, _gentle(365), 84)
-    a = _sim(going_on, seed, people, p, days=365, full=True)
-    b = _sim(treated, seed, people, p, days=365, full=True)
+    a = _sim(_plan("going_on", 365), seed, people, p, days=365, full=True)
+    b = _sim(_plan("treated", 365), seed, people, p, days=365, full=True)
     return _ratio(_onsets(a, 84, 365), _onsets(b, 84, 365))
 
 
@@ -303,9 +329,15 @@ def validation_table(seeds=5, people=1000, params=None, ids=None) -> pd.DataFram
             raise InputError("id", "one of " + ", ".join(table["id"]), unknown[0])
         table = table[table["id"].isin(wanted)]
     rows = []
+    outer, _RUNS.memo = getattr(_RUNS, "memo", None), {}
+    try:
+        values_by_id = {r.id: np.array([MODEL_RUNS[r.id].run(s, people, p) for s in range(seeds)], dtype=float)
+                        for r in table.itertuples()}
+    finally:
+        _RUNS.memo = outer
     for r in table.itertuples():
         mr = MODEL_RUNS[r.id]
-        values = np.array([mr.run(s, people, p) for s in range(seeds)], dtype=float)
+        values = values_by_id[r.id]
         mean = float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
         rows.append({
             "id": r.id, "topic": r.topic, "question": r.question, "source": _short_source(r.citation),

@@ -399,12 +399,16 @@ class SpineWidget:
         plt.close(fig)
         self.draw_seconds += time.perf_counter() - t0
 
-    def show_kept(self, key, make, redraw, *, layout_key=None):
+    def show_kept(self, key, make, redraw, *, layout_key=None, titles_change=()):
         """Show the widget's kept figure (:class:`KeptFigure`): ``make()`` makes it (again when ``key``
         changes); later updates ``redraw(fig)`` it in place (its layout settled again when ``layout_key``
-        changes, e.g. new axis labels). Drawn and sent by :meth:`show_figure`."""
+        changes, e.g. new axis labels). ``titles_change``: the axes titles (``"center"``, ``"left"``,
+        ``"right"``; True: all three) that change with the data (a verdict in the title), drawn on every
+        update rather than kept in the bitmap (:meth:`KeptFigure.png`).
+        Drawn and sent by :meth:`show_figure`."""
         t0 = time.perf_counter()
         fig = self.kept.draw(key, make, redraw, layout_key=layout_key)
+        self.kept.titles_change = _TITLES if titles_change is True else tuple(titles_change or ())
         self.draw_seconds += time.perf_counter() - t0
         self.show_figure(fig)
 
@@ -433,7 +437,7 @@ class KeptFigure:
     The first draw settles the figure's constrained layout, which is then kept fixed (settled again
     only when the ``layout_key`` changes), so each later draw is one plain PNG draw of the new data
     (:meth:`png`); axes, ticks and layout are kept, which is faster than a new figure on every
-    slider move.
+    slider move. The draw that settles the layout renders the figure, and is the PNG sent right after.
     """
 
     def __init__(self):
@@ -442,6 +446,8 @@ class KeptFigure:
         self.layout_key = None
         self._background = None  # the bitmap of what stays the same (see png), and what it shows
         self._signature = None
+        self.titles_change = ()  # the axes titles drawn with what changes, not kept in the bitmap (see png)
+        self._drawn = False  # the canvas holds the picture of the figure as it is (made and drawn, not changed)
 
     def draw(self, key, make, redraw, *, layout_key=None):
         """The figure for ``key``: ``make()`` a new one when the key changed, else ``redraw(fig)`` in place."""
@@ -454,18 +460,23 @@ class KeptFigure:
             self._settle(fig)
             self.fig, self.key, self.layout_key = fig, key, layout_key
             self._background = None
+            self._drawn = True
         else:
+            self._drawn = False
             redraw(self.fig)
             if layout_key != self.layout_key:  # new axis labels: settle the layout again only if they do not fit
                 if not _fits(self.fig):
                     self.fig.set_layout_engine("constrained")
                     self._settle(self.fig)
+                    self._drawn = True
                 self.layout_key = layout_key
         return self.fig
 
     @staticmethod
     def _settle(fig):
-        fig.draw_without_rendering()   # settle the constrained layout once ...
+        # settle the constrained layout once, in a full draw on the figure's canvas, which is also the picture
+        # the next PNG sends (see png: no second draw) ...
+        fig.canvas.draw()
         fig.set_layout_engine(None)    # ... then keep it fixed ("none" would leave a placeholder that draws twice)
 
     def png(self) -> bytes:
@@ -475,35 +486,54 @@ class KeptFigure:
         titles, x axes with their tick labels and grid, a figure legend); each update restores that bitmap and
         draws only what can change on top of it, in matplotlib's own order (z-order): the y axes (ticks, grid,
         label), the bands, lines and shadings, the frame, texts and legends inside the axes. The kept bitmap
-        is drawn again when anything it shows changes (an x range, a title, an x label): that update is one
-        plain full draw, and the next one that keeps it makes the bitmap. The result is the picture one full
-        draw gives, at about half the cost (most of a small figure's drawing is its text).
+        is drawn again when anything it shows changes (an x range, a title, an x label), in the draw of that
+        update (what stays first, then the rest on top: about the cost of one full draw); the first PNG of a
+        new figure is the draw that settled its layout. The result is the picture one full draw gives, at
+        about half the cost (most of a small figure's drawing is its text). With
+        ``titles_change`` (title locations) those axes titles are drawn with what changes (a title that
+        changes on most updates would otherwise make every update a full draw).
         """
         fig = self.fig
         canvas = fig.canvas
+        drawn, self._drawn = self._drawn, False
         if not isinstance(canvas, FigureCanvasAgg) or _overlapping(fig):
             return plots.figure_png(fig)  # (axes drawn over one another: only a full draw keeps their order)
-        changing = _changing_artists(fig)
-        signature = (_static_signature(fig), canvas.get_width_height())
-        if signature != self._signature:
-            # what the bitmap would hold has changed (e.g. the x range follows a weeks slider): one plain full
-            # draw; the bitmap is made on the next update that keeps it the same
-            canvas.draw()
+        changing = _changing_artists(fig, titles=self.titles_change)
+        signature = (_static_signature(fig, changing=self.titles_change), canvas.get_width_height())
+        if drawn:
+            # just made: the draw that settled its layout is this picture (the bitmap is made on the next update)
             self._background, self._signature = None, signature
         else:
+            if signature != self._signature:
+                # what the bitmap would hold has changed (e.g. the x range follows a weeks slider): made again
+                # now, in the same draw (what stays drawn first, the rest on top: about one full draw)
+                self._background, self._signature = None, signature
             if self._background is None:
-                shown = [a for a in changing if a.get_visible()]
+                # what changes is hidden for this draw; a changing title is blanked instead (a hidden title would
+                # move the axes' other titles out of place, an empty one is left out as a full draw leaves it)
+                titles = {id(t) for ax in fig.axes for t in _titles(ax).values() if t is not None}
+                shown = [a for a in changing if a.get_visible() and id(a) not in titles]
+                blanked = [(a, a.get_text()) for a in changing if id(a) in titles and a.get_text()]
                 for a in shown:
                     a.set_visible(False)
+                for a, _ in blanked:
+                    a.set_text("")
                 try:
                     canvas.draw()
                 finally:
                     for a in shown:
                         a.set_visible(True)
+                    for a, text in blanked:
+                        a.set_text(text)
                 self._background = canvas.copy_from_bbox(fig.bbox)
             else:
                 canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
+            if self.titles_change:  # place the titles as a full draw does (Axes.draw), then draw them with the rest
+                for ax in fig.axes:
+                    place = getattr(ax, "_update_title_position", None)  # (matplotlib's own step of Axes.draw)
+                    if place is not None:
+                        place(renderer)
             for a in changing:
                 if a.get_visible():
                     a.draw(renderer)
@@ -532,25 +562,33 @@ def _fits(fig) -> bool:
     return True
 
 
-def _changing_artists(fig) -> list:
+_TITLES = ("center", "left", "right")
+
+
+def _titles(ax) -> dict:
+    return {"center": ax.title, "left": getattr(ax, "_left_title", None), "right": getattr(ax, "_right_title", None)}
+
+
+def _changing_artists(fig, titles=()) -> list:
     """The artists of ``fig`` that an update may change, in drawing order: per axes, everything except its
-    background patch, its x axis and its titles (which the kept bitmap holds)."""
+    background patch, its x axis and its titles (which the kept bitmap holds), but the titles at the locations
+    ``titles`` (those change)."""
     out = []
     for ax in fig.axes:
-        titles = [ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)]
-        static = {id(ax.patch), id(ax.xaxis), *(id(t) for t in titles if t is not None)}
+        kept_titles = [t for loc, t in _titles(ax).items() if loc not in titles]
+        static = {id(ax.patch), id(ax.xaxis), *(id(t) for t in kept_titles if t is not None)}
         arts = [a for a in ax.get_children() if id(a) not in static]
         out.extend(sorted(arts, key=lambda a: a.get_zorder()))
     return out
 
 
-def _static_signature(fig) -> tuple:
-    """What the kept bitmap shows, to know when it must be drawn again."""
+def _static_signature(fig, changing=()) -> tuple:
+    """What the kept bitmap shows, to know when it must be drawn again (the titles but those at ``changing``)."""
     sig = []
     for ax in fig.axes:
         xlim = tuple(round(float(v), 9) for v in ax.get_xlim())  # (a rounding difference is no change)
-        sig.append((xlim, ax.get_xlabel(), ax.get_title(), ax.get_title("left"), ax.get_title("right"),
-                    tuple(ax.get_position().bounds), ax.xaxis.get_visible()))
+        shown = tuple(ax.get_title(loc) for loc in _TITLES if loc not in changing)
+        sig.append((xlim, ax.get_xlabel(), *shown, tuple(ax.get_position().bounds), ax.xaxis.get_visible()))
     for leg in fig.legends:
         sig.append(tuple(t.get_text() for t in leg.get_texts()))
     suptitle = getattr(fig, "_suptitle", None)

@@ -8,12 +8,15 @@
 - :func:`validation_plot`: the validation table as small multiples, one row per published figure,
   its interval, and the model's mean and range over the seeds, coloured by verdict.
 
-Everything is computed through the public simulator (:func:`spinelib.sim.simulate`,
-:func:`spinelib.sim.validation.validation_table`); no model number is typed here.
+Everything is computed through the public simulator (:func:`spinelib.sim.validation.validation_table`
+for the linked rows; the refit measures its target with the compiled kernel,
+:func:`spinelib.sim.fast.simulate_many`, which gives what :func:`spinelib.sim.simulate` gives up to
+float32 rounding, several parameter values per call); no model number is typed here.
 """
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,11 +28,11 @@ from matplotlib.ticker import MaxNLocator
 
 from ..errors import InputError, fmt_allowed, number
 from ..insights import INSIGHT_TITLES
-from ..sim import PARAMS, TARGETS, Params, simulate
+from ..sim import PARAMS, TARGETS, Params, simulate, simulate_many
 from ..sim.validation import load_validation, validation_table
-from .base import WIDE, SimulationWidget
+from .base import WIDE, KeptFigure, SimulationWidget
 
-__all__ = ["TrustWidget", "trust_widget", "refit", "FitResult", "Fit", "FITS", "available_fits", "validation_plot",
+__all__ = ["TrustWidget", "trust_widget", "refit", "calibrated_fit", "FitResult", "Fit", "FITS", "available_fits", "validation_plot",
            "VERDICT_COLOURS", "INSIGHT_ROWS", "insight_verdicts"]
 
 VERDICT_COLOURS = {"within": "#2e7d32", "direction right": "#ef6c00", "wrong": "#c62828"}
@@ -50,10 +53,33 @@ def _flare_rate(p: Params, people: int, seed: int) -> float:
     return float(r.people["flares"].sum() / (people * 84))
 
 
+# the same three measures for many parameter sets in one call of the compiled kernel (simulate_many: the same people
+# and daily chances as simulate with that seed; float64 where simulate is float32, so equal up to its rounding).
+# One thread: a few sets of 200 people gain little from two, and lose much when the other core is busy.
+def _pain_difference_many(ps: list, people: int, seed: int) -> np.ndarray:
+    m = simulate_many(["supervised", "no_exercise"], ps, people=people, days=84, seed=seed,
+                      threads=1)["pain_change"]
+    return m.loc["supervised"].to_numpy() - m.loc["no_exercise"].to_numpy()
+
+
+def _adherence_many(ps: list, people: int, seed: int) -> np.ndarray:
+    return simulate_many("gentle_daily", ps, people=people, days=84, seed=seed, threads=1)["adherence"].to_numpy()
+
+
+def _flare_rate_many(ps: list, people: int, seed: int) -> np.ndarray:
+    # simulate_many's flares is the mean onsets per person: per person-day, divide by the days
+    return simulate_many("no_exercise", ps, people=people, days=84, seed=seed, threads=1)["flares"].to_numpy() / 84
+
+
 @dataclass(frozen=True)
 class Fit:
     """A calibration target the widget can move: the parameter that carries it, how the model measures
-    it, the slider range of the wanted value and the validation rows it is most linked to."""
+    it, the slider range of the wanted value and the validation rows it is most linked to.
+
+    ``measure(params, people, seed) -> float``: the target through :func:`~spinelib.sim.simulate` (the reference);
+    ``measure_many([params, ...], people, seed) -> array``: the same for many parameter sets in one call of the
+    compiled kernel (:func:`~spinelib.sim.fast.simulate_many`), what :func:`refit` uses (None: ``measure`` per set).
+    """
 
     target: str
     parameter: str
@@ -64,6 +90,15 @@ class Fit:
     linked: tuple[str, ...]
     label: str
     parameter_label: str = ""  # the parameter in plain words (messages and axes never show its internal name)
+    measure_many: Callable[[list, int, int], np.ndarray] | None = None
+
+    def measure_sets(self, params: list, people: int, seed: int) -> list[float]:
+        """The target measured at each of ``params`` (through ``measure_many`` when the fit has it)."""
+        if not params:
+            return []
+        if self.measure_many is None:
+            return [float(self.measure(p, people, seed)) for p in params]
+        return [float(v) for v in self.measure_many(list(params), people, seed)]
 
     @property
     def parameter_words(self) -> str:
@@ -73,11 +108,11 @@ class Fit:
 FITS: dict[str, Fit] = {f.target: f for f in (
     Fit("pain_diff_supervised_vs_none", "pain_benefit_capacity", _pain_difference, -30.0, 0.0, 1.0,
         ("V1", "V3", "V6"), "exercise effect at 12 weeks (G1, points)",
-        "pain relief from capacity gained (share of baseline pain)"),
+        "pain relief from capacity gained (share of baseline pain)", _pain_difference_many),
     Fit("adherence_gentle_daily", "adherence0", _adherence, 0.2, 0.95, 0.05, ("V1", "V2"),
-        "home sessions done (I5-5, share)", "chance of doing a planned session before any habit"),
+        "home sessions done (I5-5, share)", "chance of doing a planned session before any habit", _adherence_many),
     Fit("flare_onsets_per_day", "flare_hazard", _flare_rate, 0.005, 0.08, 0.005, ("V8", "V10"),
-        "flare onsets per day (F1-F3)", "daily chance of a flare starting, with no exercise"),
+        "flare onsets per day (F1-F3)", "daily chance of a flare starting, with no exercise", _flare_rate_many),
 )}
 
 
@@ -104,15 +139,22 @@ class FitResult:
     bounds: tuple[float, float]
     range_reached: tuple[float, float]
     tried: pd.DataFrame = field(repr=False, default=None)
+    calibrated: bool = False  # the calibration's own wanted value: the parameter stays at its calibrated default
 
 
 def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, steps: int = 6,
-          cache: dict | None = None) -> FitResult:
+          cache: dict | None = None, levels: int = 2) -> FitResult:
     """Refit the parameter carrying calibration ``target`` so that the model measures ``wanted``.
 
     A bisection over the parameter's allowed range (``steps`` halvings) on ``people`` simulated people
     with one ``seed``. When ``wanted`` lies outside what the whole range can give, ``value`` is None and
     ``reachable`` False. ``cache`` (a dict) keeps measured points between calls.
+
+    The points are measured by the compiled kernel (:attr:`Fit.measure_many`), several in one call: the
+    two ends and the default together, then, from the bracket, the midpoints the next ``levels`` halvings
+    may visit (one level more when that finishes the search, the refitted value included). The halvings,
+    hence the value found, do not depend on ``levels``: those the bisection does not visit are only kept in
+    ``cache``, where they narrow the bracket the next search starts from.
     """
     if target not in FITS:
         raise InputError("target", fmt_allowed(FITS), target)
@@ -124,15 +166,32 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
     spec = next(p for p in PARAMS if p.name == fit.parameter)
     memo = {} if cache is None else cache
 
+    def key(x: float):
+        return (target, round(float(x), 6), people, seed)
+
+    def measure(xs) -> None:
+        """Measure the points of ``xs`` not measured yet, in one call."""
+        todo = list({key(x): float(x) for x in xs if key(x) not in memo}.items())
+        values = fit.measure_sets([base.replace(**{fit.parameter: x}) for _, x in todo], people, seed)
+        memo.update((k, v) for (k, _), v in zip(todo, values))
+
     def f(x: float) -> float:
-        key = (target, round(float(x), 6), people, seed)
-        if key not in memo:
-            memo[key] = fit.measure(base.replace(**{fit.parameter: float(x)}), people, seed)
-        return memo[key]
+        if key(x) not in memo:
+            measure([x])
+        return memo[key(x)]
+
+    def midpoints(a: float, b: float, depth: int) -> list[float]:
+        """The midpoints ``depth`` halvings of (a, b) can visit, computed as the bisection computes them."""
+        if depth <= 0:
+            return []
+        m = 0.5 * (a + b)
+        return [m, *midpoints(a, m, depth - 1), *midpoints(m, b, depth - 1)]
 
     lo, hi = float(spec.lo), float(spec.hi)
-    f_lo, f_hi = f(lo), f(hi)
     default = float(getattr(base, fit.parameter))
+    depth = max(1, int(levels))
+    measure([lo, hi, default])  # one call
+    f_lo, f_hi = f(lo), f(hi)
     at_default = f(default)
     rising = f_hi >= f_lo
     low_end, high_end = min(f_lo, f_hi), max(f_lo, f_hi)
@@ -149,18 +208,56 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
                 a, b = x0, x1
                 break
         resolution = (hi - lo) / 2 ** int(steps)
-        while b - a > resolution:
-            m = 0.5 * (a + b)
-            if (f(m) < wanted) == rising:
-                a = m
-            else:
-                b = m
+        while True:
+            halvings, width = 0, b - a
+            while width > resolution:
+                halvings, width = halvings + 1, 0.5 * width
+            # the halvings left and the point they end at, in one call when that is at most one level more
+            todo = halvings + 1 if halvings + 1 <= depth + 1 else depth
+            measure(midpoints(a, b, todo))
+            for _ in range(todo):
+                if b - a <= resolution:
+                    break
+                m = 0.5 * (a + b)
+                if (f(m) < wanted) == rising:
+                    a = m
+                else:
+                    b = m
+            if b - a <= resolution:
+                break
         value = 0.5 * (a + b)
     reached = f(value) if value is not None else (high_end if wanted > high_end else low_end)
     tried = pd.DataFrame(sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)),
                          columns=[fit.parameter, target])
     return FitResult(target, fit.parameter, wanted, value, float(reached), default, float(at_default), reachable,
                      (lo, hi), (float(low_end), float(high_end)), tried)
+
+
+def calibrated_fit(target: str, people: int = 200, seed: int = 1, params=None, cache: dict | None = None) -> FitResult:
+    """The fit at the calibration's own wanted value for ``target``: the parameter at its calibrated default (what
+    :mod:`~spinelib.sim.calibration` fitted on large cohorts), nothing refitted. ``reached`` is what this small
+    cohort gives there; the two ends of the parameter's range are measured too (one call), for the range reached.
+    """
+    if target not in FITS:
+        raise InputError("target", fmt_allowed(FITS), target)
+    wanted = float(next(t[1] for t in TARGETS if t[0] == target))
+    base = Params.coerce(params)
+    fit = FITS[target]
+    spec = next(p for p in PARAMS if p.name == fit.parameter)
+    memo = {} if cache is None else cache
+    default = float(getattr(base, fit.parameter))
+    lo, hi = float(spec.lo), float(spec.hi)
+    xs = {(target, round(x, 6), people, seed): x for x in (lo, hi, default)}
+    todo = [(k, x) for k, x in xs.items() if k not in memo]
+    values = fit.measure_sets([base.replace(**{fit.parameter: x}) for _, x in todo], people, seed)
+    memo.update((k, v) for (k, _), v in zip(todo, values))
+    f_lo, f_hi, at_default = (memo[(target, round(x, 6), people, seed)] for x in (lo, hi, default))
+    low_end, high_end = min(f_lo, f_hi), max(f_lo, f_hi)
+    tried = pd.DataFrame(sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)),
+                         columns=[fit.parameter, target])
+    return FitResult(target, fit.parameter, wanted, default, float(at_default), default, float(at_default),
+                     bool(low_end <= wanted <= high_end), (lo, hi), (float(low_end), float(high_end)), tried,
+                     calibrated=True)
 
 
 # --- what the verdicts mean for the five ideas ----------------------------------------------------
@@ -202,8 +299,12 @@ def insight_verdicts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- drawing --------------------------------------------------------------------------------------
-def _row_axis(ax, row, null, default=None):
-    """One published figure on its own axis: interval, point, no-effect line; the model's range and mean."""
+def _row_axis(ax, row, null, default=None, keep=False):
+    """One published figure on its own axis: interval, point, no-effect line; the model's range and mean.
+
+    ``keep``: keep the axis' x range while what it shows fits in it and spans at least a third of it, and give a
+    range that was outgrown room on that side (a redraw on a slider move: the x axis, which a kept figure holds as a
+    bitmap, then need not be drawn again)."""
     ax.plot([row.lo, row.hi], [0, 0], color="#9e9e9e", lw=6, solid_capstyle="butt", zorder=1)
     ax.plot([row.published], [0], "k|", ms=14, mew=2, zorder=2)
     ax.axvline(null, color="#616161", ls=":", lw=1)
@@ -214,8 +315,15 @@ def _row_axis(ax, row, null, default=None):
         ax.plot([default], [0.25], "o", mfc="none", mec="#424242", ms=7, zorder=4)
     xs = [row.lo, row.hi, row.model_min, row.model_max, null] + ([default] if default is not None else [])
     xs = [x for x in xs if x is not None and math.isfinite(x)]
-    span = (max(xs) - min(xs)) or 1.0
-    ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
+    lo_x, hi_x = min(xs), max(xs)
+    span = (hi_x - lo_x) or 1.0
+    k0, k1 = ax.get_xlim()
+    inner = 0.03 * (k1 - k0)
+    if not (keep and k0 + inner <= lo_x and hi_x <= k1 - inner and hi_x - lo_x >= (k1 - k0) / 3):
+        x0, x1 = lo_x - 0.08 * span, hi_x + 0.08 * span
+        if keep:  # outgrown on a redraw: room on that side for the next moves the same way
+            x0, x1 = x0 - 0.5 * span * (lo_x < k0 + inner), x1 + 0.5 * span * (hi_x > k1 - inner)
+        ax.set_xlim(x0, x1)
     ax.set_ylim(-0.4, 0.6)
     ax.set_yticks([])
     ax.set_ylabel(f"{row.id}", rotation=0, ha="right", va="center", fontsize=9)
@@ -254,6 +362,7 @@ def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict, fig=None):
     """The fit (left) and the linked validation rows (right). ``fig``: a figure made by this function for the same
     target, redrawn in place (its layout kept), which is what the widget does on every move of the slider."""
     n = max(1, len(linked))
+    redraw = fig is not None
     if fig is None:
         fig = plt.figure(figsize=(10, max(3.0, 0.95 * n + 0.9)), layout="constrained")
         grid = fig.add_gridspec(n, 2, width_ratios=(1.05, 1))
@@ -268,7 +377,8 @@ def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict, fig=None):
     ax.axhline(res.wanted, color="#1565c0", lw=1.5, label="wanted target")
     ax.axvline(res.default, color="#9e9e9e", ls="--", lw=1, label="default parameter")
     if res.value is not None:
-        ax.plot([res.value], [res.reached], "*", color="#1565c0", ms=14, label="refitted")
+        ax.plot([res.value], [res.reached], "*", color="#1565c0", ms=14,
+                label="calibrated" if res.calibrated else "refitted")
     ax.set_xlabel(fit.parameter_words)
     ax.set_ylabel(fit.label)
     ax.set_title("the fit: the parameter that carries the target", fontsize=10)
@@ -278,7 +388,7 @@ def _fit_plot(res: FitResult, linked: pd.DataFrame, before: dict, fig=None):
     nulls = load_validation().set_index("id")["null"]
     for row_ax, row in zip(fig.axes[1:], linked.itertuples()):
         _clear(row_ax)
-        _row_axis(row_ax, row, float(nulls[row.id]), before.get(row.id))
+        _row_axis(row_ax, row, float(nulls[row.id]), before.get(row.id), keep=redraw)
     return fig
 
 
@@ -306,8 +416,12 @@ class TrustWidget(SimulationWidget):
             raise InputError("target", fmt_allowed(names), target)
         fit = FITS[target]
         self._points: dict = {}
-        self._before: dict = {}
         self._done: dict = {}  # (target, wanted) -> (fit, linked rows): a slider moved back and forth runs nothing
+        self._rows: dict = {}  # (target, refitted value) -> linked rows: nearby wanted values often share one
+        # target -> its linked rows at the default fit (the open circles, and the rows shown at the calibration's own
+        # value): run for every target when the widget is made, so changing the target runs no validation
+        self._defaults: dict = {n: self.linked_rows(n, None) for n in names}
+        self._figures: dict = {}  # target -> its KeptFigure: made (its layout settled) once, then redrawn in place
         self.target = widgets.Dropdown(options=[(FITS[n].label, n) for n in names], value=target,
                                        description="target", style=WIDE, layout=widgets.Layout(width="420px"))
         self.wanted = widgets.FloatSlider(value=self.default_wanted(target) if wanted is None else float(wanted),
@@ -331,32 +445,54 @@ class TrustWidget(SimulationWidget):
             self.wanted.min, self.wanted.max = fit.lo, fit.hi
 
     def forget(self, *, runs: bool = True) -> None:
+        """Forget the refits and their linked rows (``runs``); the default fit's rows, run when the widget was made,
+        are kept."""
         super().forget(runs=runs)
         if runs:
             self._points.clear()
-            self._before.clear()
             self._done.clear()
+            self._rows.clear()
 
     def linked_rows(self, target: str, params) -> pd.DataFrame:
         """The validation rows linked to ``target`` at ``params`` (one seed, this widget's cohort)."""
         return validation_table(seeds=1, people=max(self.people, 200), params=params, ids=list(FITS[target].linked))
 
+    def _linked_at(self, target: str, value: float | None) -> pd.DataFrame:
+        """The linked rows with the target's parameter at ``value`` (None: the default fit), run once per value."""
+        if value is None:
+            return self._defaults[target]
+        key = (target, round(float(value), 12))
+        if key not in self._rows:
+            self._rows[key] = self.linked_rows(target, Params().replace(**{FITS[target].parameter: float(value)}))
+        return self._rows[key]
+
     def compute(self, target, wanted):
-        if target not in self._before:
-            t0 = self.linked_rows(target, None)
-            self._before[target] = dict(zip(t0["id"], t0["model"]))
+        t0 = time.perf_counter()  # all of this is simulation (the refit's measures and the linked rows)
         key = (target, round(float(wanted), 9))
         if key not in self._done:
-            res = refit(target, wanted, people=self.people, seed=self.seed, cache=self._points)
-            params = Params().replace(**{res.parameter: res.value}) if res.value is not None else None
-            self._done[key] = (res, self.linked_rows(target, params))
+            own = self.default_wanted(target)
+            if math.isclose(float(wanted), own, rel_tol=1e-9, abs_tol=1e-12):
+                # the calibration's own value: the calibrated model, nothing to refit
+                res = calibrated_fit(target, people=self.people, seed=self.seed, cache=self._points)
+                self._done[key] = (res, self._linked_at(target, None))
+            else:
+                res = refit(target, wanted, people=self.people, seed=self.seed, cache=self._points)
+                self._done[key] = (res, self._linked_at(target, res.value))
         res, linked = self._done[key]
-        return {"fit": res, "linked": linked, "before": self._before[target]}
+        t = self._defaults[target]
+        self.sim_seconds += time.perf_counter() - t0
+        return {"fit": res, "linked": linked, "before": dict(zip(t["id"], t["model"]))}
 
     def show(self, r):
         res = r["fit"]
         fit = FITS[res.target]  # plain words in the messages, never the internal names of target or parameter
-        if res.reachable:
+        if res.calibrated:
+            self.show_text(f"At the calibration's own value of the {fit.label}, {res.wanted:.3g}, the "
+                           f"{fit.parameter_words} keeps its "
+                           f"calibrated value {res.default:.3g} (fitted on large cohorts); this widget's small cohort "
+                           f"({self.people} people, one seed) gives {res.reached:.3g} there. Move the slider to refit "
+                           "it.", kind="info")
+        elif res.reachable:
             self.show_text(f"To bring the {fit.label} to {res.wanted:.3g}, the {fit.parameter_words} moves from "
                            f"{res.default:.3g} to {res.value:.3g} (the model then gives {res.reached:.3g}). "
                            "A good fit says nothing yet about the figures on the right.", kind="info")
@@ -365,11 +501,15 @@ class TrustWidget(SimulationWidget):
                            f"{res.bounds[0]:g}-{res.bounds[1]:g} brings the {fit.label} to {res.wanted:.3g}: the "
                            f"model reaches only {res.range_reached[0]:.3g} to {res.range_reached[1]:.3g}. The "
                            "validation rows stay at the default fit.", kind="warn")
-        # one figure per target, made (and its layout settled) once, then redrawn in place on each move
+        # one figure per target, made (and its layout settled) once, then redrawn in place on each move and kept
+        # while another target is shown; the rows' (left) titles carry their verdicts, which change with the
+        # slider: drawn with the data
+        self.kept = self._figures.setdefault(res.target, KeptFigure())
         self.show_kept(res.target, lambda: _fit_plot(res, r["linked"], r["before"]),
-                       lambda fig: _fit_plot(res, r["linked"], r["before"], fig=fig))
+                       lambda fig: _fit_plot(res, r["linked"], r["before"], fig=fig), titles_change=("left",))
         counts = r["linked"]["verdict"].value_counts().to_dict()
-        self.show_text("Linked validation figures after the refit: "
+        self.show_text(("Linked validation figures at the calibrated fit: " if res.calibrated
+                        else "Linked validation figures after the refit: ")
                        + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")
 
 

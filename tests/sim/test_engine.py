@@ -212,3 +212,20 @@ def test_threads_change_nothing_but_the_threads():
     assert a.daily.equals(b.daily) and a.people.equals(b.people)
     with pytest.raises(InputError, match="^threads: must be a whole number from 1 to 64"):
         simulate("gentle_daily", people=10, days=7, threads=0)
+
+
+@pytest.mark.parametrize("people,days,full", [(300, 40, False), (120, 30, True), (3, 20, True)])
+def test_without_bands_everything_else_is_identical(people, days, full):
+    """simulate(bands=False): no daily 2.5/97.5 columns, and every other number of the result is the same to the bit
+    (people, the daily means, the trajectories), on the vector and the one-by-one (scalar) engine"""
+    a = simulate("gentle_daily", people=people, days=days, seed=4, full=full)
+    b = simulate("gentle_daily", people=people, days=days, seed=4, full=full, bands=False)
+    assert not [c for c in b.daily.columns if c.endswith(("_p2.5", "_p97.5"))]
+    kept = [c for c in a.daily.columns if not c.endswith(("_p2.5", "_p97.5"))]
+    assert list(b.daily.columns) == kept and len(kept) == 2 + len(STATES)
+    pd.testing.assert_frame_equal(a.daily[kept], b.daily, check_exact=True)
+    pd.testing.assert_frame_equal(a.people, b.people, check_exact=True)
+    if full:
+        pd.testing.assert_frame_equal(a.trajectories, b.trajectories, check_exact=True)
+    with pytest.raises(InputError, match="^bands"):
+        simulate("gentle_daily", people=10, days=5, bands="no")

@@ -221,3 +221,15 @@ def test_doc_check_notices_a_stale_figure(tmp_path):
     stale.write_text(mod.DOC.read_text(encoding="utf-8").replace("| 5.9 (2.1 to 9.8) |", "| 6.9 (2.1 to 9.8) |"),
                      encoding="utf-8")
     assert mod.out_of_step(stale) == ["published"]
+
+
+def test_rows_sharing_a_run_give_what_each_gives_alone():
+    """validation_table: rows that share a run inside one call (V1 and V6 read the same gentle-daily run; V7 and V8
+    the same year without exercise) give exactly the values their model runs give on their own"""
+    from spinelib.sim import Params
+
+    t = validation_table(seeds=2, people=200, ids=["V1", "V6", "V7", "V8"]).set_index("id")
+    for rid in t.index:
+        alone = [MODEL_RUNS[rid].run(s, 200, Params()) for s in range(2)]
+        assert t.loc[rid, "model"] == float(np.nanmean(alone))
+        assert (t.loc[rid, "model_min"], t.loc[rid, "model_max"]) == (min(alone), max(alone))

@@ -16,7 +16,7 @@ import pytest
 from spinelib import ui
 from spinelib.errors import InputError
 from spinelib.insights import INSIGHT_TITLES
-from spinelib.sim import TARGETS, validation_table
+from spinelib.sim import TARGETS, Params, validation_table
 from spinelib.ui.trust import FITS, INSIGHT_ROWS, _fit_plot, available_fits, refit
 
 
@@ -223,3 +223,134 @@ def test_trust_slider_in_jupyterlab(lab_page, shot):
     assert src_after and src_after != src_before, "the plot did not change"
     page.wait_for_timeout(500)
     shot("after", show=out.locator("img").first)
+
+
+# ----------------------------------------------------------------------- the refit's kernel, caches, drawing
+@pytest.mark.parametrize("target", sorted(FITS))
+def test_kernel_measure_agrees_with_simulate(target):
+    """Fit.measure_many (the compiled kernel, what refit uses) gives the target simulate gives (Fit.measure) at the
+    ends of the parameter's range, its default and between, within 2% of the slider range (float32 rounding)"""
+    from spinelib.sim import PARAMS, Params
+
+    fit = FITS[target]
+    spec = next(p for p in PARAMS if p.name == fit.parameter)
+    xs = [spec.lo, spec.lo + 0.3 * (spec.hi - spec.lo), float(getattr(Params(), fit.parameter)), spec.hi]
+    sets = [Params().replace(**{fit.parameter: float(x)}) for x in xs]
+    fast = fit.measure_sets(sets, 200, 2)
+    assert len(fast) == len(sets)
+    for p, value in zip(sets, fast):
+        assert value == pytest.approx(fit.measure(p, 200, 2), abs=0.02 * (fit.hi - fit.lo))
+
+
+@pytest.mark.parametrize("target", sorted(FITS))
+def test_refit_batches_do_not_change_the_search(target):
+    """refit: measuring several bisection points per kernel call (levels) finds the same value as one point per
+    call, and the points it measured include every point the search visited"""
+    fit = FITS[target]
+    wanted = ui.TrustWidget.default_wanted(target)  # the calibration's own value: reachable
+    one = refit(target, wanted, people=200, seed=3, levels=1)
+    many = refit(target, wanted, people=200, seed=3, levels=3)
+    assert one.reachable == many.reachable and one.value == many.value and one.reached == many.reached
+    assert set(one.tried[fit.parameter].round(6)) <= set(many.tried[fit.parameter].round(6))
+
+
+def test_widget_records_its_simulation_time_and_reuses_rows_by_refitted_value(monkeypatch):
+    """TrustWidget: an update that refits records the time spent simulating (sim_seconds); the linked rows are run
+    once per refitted value (a wanted value that refits to a value seen before runs no validation rows)"""
+    w = ui.trust_widget()
+    lo_end, hi_end = w.result["fit"].range_reached
+    w.wanted.value = round(lo_end + 0.6 * (hi_end - lo_end), 1)  # off the calibration's own value: a refit
+    assert w.sim_seconds > 0 and not w.result["fit"].calibrated
+    target, value = w.target.value, w.result["fit"].value
+    calls = []
+    real = w.linked_rows
+    monkeypatch.setattr(w, "linked_rows", lambda *a: (calls.append(a), real(*a))[1])
+    assert w._linked_at(target, value) is w.result["linked"]
+    assert calls == []
+    other = w._linked_at(target, value * 1.01)
+    assert len(calls) == 1 and w._linked_at(target, value * 1.01) is other and len(calls) == 1
+    w.forget()
+    w.update()
+    assert w.sim_seconds > 0 and calls  # forgotten: run again
+
+
+def test_widget_keeps_one_figure_per_target():
+    """TrustWidget: each target keeps its own figure (its layout settled once): back on a target, the widget redraws
+    the figure it made for it"""
+    names = available_fits()
+    if len(names) < 2:
+        pytest.skip("one target only")
+    w = ui.trust_widget()
+    first = w.figures[0]
+    w.target.value = names[1]
+    assert w.error is None and w.figures[0] is not first
+    w.target.value = names[0]
+    assert w.error is None and w.figures[0] is first
+
+
+def test_kept_png_is_the_full_draw(shown):
+    """TrustWidget in a kernel: every PNG it sends (the first, made by the draw that settled the layout; later ones
+    from the kept bitmap with the rows' verdict titles drawn on top, x ranges kept or grown) is the picture a full
+    draw of the figure gives"""
+    import io
+
+    import numpy as np
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    from spinelib import plots
+
+    def pixels(png):
+        return np.asarray(PILImage.open(io.BytesIO(png)).convert("RGBA"))
+
+    w = ui.trust_widget()
+    fit = FITS[w.target.value]
+    for value in (None, fit.lo + 0.3 * (fit.hi - fit.lo), fit.lo, fit.hi, fit.lo + 0.6 * (fit.hi - fit.lo)):
+        if value is not None:
+            w.wanted.value = round(value, 3)
+        assert w.error is None
+        png = [o for o in shown if isinstance(o, Image)][-1].data
+        np.testing.assert_array_equal(pixels(png), pixels(plots.figure_png(w.kept.fig)), err_msg=str(value))
+    assert w.kept._background is not None  # the last PNGs drew on the kept bitmap
+
+
+def test_calibration_value_shows_the_calibrated_fit_and_a_new_target_runs_no_validation(monkeypatch):
+    """TrustWidget: at the calibration's own wanted value the parameter stays at its calibrated default (nothing
+    refitted) and the rows are the default fit's; every target's default rows are run when the widget is made, so
+    changing the target runs no validation row and no bisection; moving the slider refits"""
+    from spinelib.ui import trust as trust_mod
+
+    w = ui.trust_widget()
+    res = w.result["fit"]
+    assert res.calibrated and res.value == res.default and res.reached == pytest.approx(res.at_default)
+    assert w.result["linked"]["model"].tolist() == [w.result["before"][i] for i in w.result["linked"]["id"]]
+    ran = []
+    monkeypatch.setattr(w, "linked_rows", lambda *a: ran.append(a))
+    monkeypatch.setattr(trust_mod, "refit", lambda *a, **k: ran.append(a))
+    for name in available_fits()[1:]:
+        w.target.value = name
+        assert w.error is None and w.result["fit"].calibrated and w.result["fit"].target == name
+        assert list(w.result["linked"]["id"]) == list(FITS[name].linked)
+    assert ran == []
+    monkeypatch.undo()
+    w.forget()  # forgets the refits, keeps the default fit's rows
+    w.target.value = available_fits()[0]
+    lo_end, hi_end = w.result["fit"].range_reached
+    w.wanted.value = round(lo_end + 0.3 * (hi_end - lo_end), 1)
+    moved = w.result["fit"]
+    assert w.error is None and not moved.calibrated and moved.reachable and moved.value != moved.default
+
+
+def test_calibrated_fit_measures_the_default_and_the_ends():
+    """calibrated_fit: value = the default parameter, reached = what the cohort gives there (the same number a
+    refit's measure gives at the default), range from the two ends; bad target is a one-line error"""
+    from spinelib.ui.trust import calibrated_fit
+
+    target = available_fits()[0]
+    fit = FITS[target]
+    res = calibrated_fit(target, people=200, seed=3)
+    assert res.calibrated and res.value == res.default and len(res.tried) == 3
+    assert res.reached == pytest.approx(fit.measure_sets([Params()], 200, 3)[0])
+    assert min(res.range_reached) <= res.reached <= max(res.range_reached)
+    with pytest.raises(InputError, match="^target: must be one of"):
+        calibrated_fit("nope")
