@@ -401,9 +401,10 @@ class TrustWidget(SimulationWidget):
     """
 
     title = "Move a calibration target"
-    help = ("Choose a target the model was fitted to and a new value for it. The widget refits the parameter "
-            "that carries it (a small cohort, one seed) and shows the validation figures linked to it: "
-            "open circle = default fit, coloured dot = after the refit.")
+    help = ("Choose a target the model was fitted to and a new value for it. At the calibration's own value the "
+            "parameter keeps its calibrated default; any other value refits the parameter that carries the target "
+            "(a small cohort, one seed). The validation figures linked to it: open circle = default fit, coloured "
+            "dot = after the refit.")
     marker = "refitted"
 
     def __init__(self, target: str | None = None, wanted=None, people: int = 200, seed: int = 1):
