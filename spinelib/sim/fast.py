@@ -23,8 +23,9 @@ person whose uniform falls within float32 rounding of a probability can take the
 :func:`run_rows` is the lower door, on draws the caller supplies (the tests feed it the draws
 of :func:`~spinelib.sim.scalar.run_reference`).
 
-Cost (benchmarks/experiments.py --only-sobol, shared 2-core VM): about 75-105 ns of CPU per
-person-day, against ~800 ns for :func:`~spinelib.sim.simulate` at 500 people (one call per set).
+Cost (benchmarks/experiments.py --only-sobol, 2-core VM): about 50-60 ns of CPU per person-day
+(75-105 ns on a slower VM instance), against 600-800 ns for :func:`~spinelib.sim.simulate` at 500
+people (one call per set).
 Rows whose inputs equal another row's (a parameter the plan never reads) are run once.
 
 numba is imported, and the kernel compiled (or loaded from numba's cache), on first use, so
