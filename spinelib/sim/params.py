@@ -272,7 +272,7 @@ class Params:
 
     def _set(self, start: dict, changes: dict) -> None:
         """``start`` (values already checked) with ``changes`` checked and applied, as this set's values."""
-        unknown = sorted(set(changes) - set(_BY_NAME))
+        unknown = sorted(changes.keys() - _BY_NAME.keys())
         if unknown:
             raise InputError("params", "names from spinelib.sim.PARAMS", unknown[0])
         vals = dict(start)

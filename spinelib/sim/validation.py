@@ -135,6 +135,9 @@ def _joined(first: pd.DataFrame, second: pd.DataFrame, switch: int) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
+# The rows' fixed day plans are built once (kept by functools' cache): simulate only reads a plan, and
+# _stopped and _joined make new frames, so a kept plan is never changed.
+@functools.lru_cache(maxsize=16)
 def _gentle(days: int, scale: float = 1.0, days_per_week: int = 7) -> pd.DataFrame:
     """The gentle home session (4 min calming, 6 micro-strength, 2 transitions, 3 mobility; load 1.5,
     control 4), every minute times ``scale``, on ``days_per_week`` days."""
@@ -142,10 +145,12 @@ def _gentle(days: int, scale: float = 1.0, days_per_week: int = 7) -> pd.DataFra
                       mobility_reset=3 * scale, load_level=1.5, control=4, days_per_week=days_per_week)
 
 
+@functools.lru_cache(maxsize=8)
 def _motor_control(days: int) -> pd.DataFrame:
     return plan_frame(days, down_regulation=3, micro_strength=12, load_level=1.5, control=5)
 
 
+@functools.lru_cache(maxsize=8)
 def _general(days: int) -> pd.DataFrame:
     return plan_frame(days, down_regulation=3, micro_strength=12, load_level=3.0, control=3)
 
@@ -209,15 +214,16 @@ def _sim(what, seed, people, params, days=84, full=False):
     return r
 
 
-@functools.lru_cache(maxsize=16)
-def _plan(name: str, days: int) -> pd.DataFrame:
-    """The rows' fixed day plans, built once (simulate only reads a plan; nothing here changes one)."""
-    if name == "treated":  # supervised for 84 days, then nothing
-        return _stopped(scenario_plan("supervised", days), 84)
-    if name == "going_on":  # supervised for 84 days, then the gentle programme at home
-        return _joined(_plan("treated", days), _gentle(days), 84)
-    return {"gentle_3": lambda: _gentle(days, 1.0, 3), "gentle_2x": lambda: _gentle(days, 2.0, 7),
-            "motor_control": lambda: _motor_control(days), "general": lambda: _general(days)}[name]()
+@functools.lru_cache(maxsize=4)
+def _supervised_then_nothing(days: int) -> pd.DataFrame:
+    """The supervised scenario for 84 days, then nothing."""
+    return _stopped(scenario_plan("supervised", days), 84)
+
+
+@functools.lru_cache(maxsize=4)
+def _supervised_then_home(days: int) -> pd.DataFrame:
+    """The supervised scenario for 84 days, then the gentle programme at home."""
+    return _joined(_supervised_then_nothing(days), _gentle(days), 84)
 
 
 def _v1(seed, people, p):
@@ -225,14 +231,13 @@ def _v1(seed, people, p):
 
 
 def _v2(seed, people, p):
-    low = _sim(_plan("gentle_3", 84), seed, people, p)
-    high = _sim(_plan("gentle_2x", 84), seed, people, p)
+    low = _sim(_gentle(84, 1.0, 3), seed, people, p)
+    high = _sim(_gentle(84, 2.0, 7), seed, people, p)
     return _change(low) - _change(high)
 
 
 def _v3(seed, people, p):
-    return (_change(_sim(_plan("motor_control", 84), seed, people, p))
-            - _change(_sim(_plan("general", 84), seed, people, p)))
+    return _change(_sim(_motor_control(84), seed, people, p)) - _change(_sim(_general(84), seed, people, p))
 
 
 def _v4(seed, people, p):
@@ -267,8 +272,8 @@ def _v9(seed, people, p):
 
 
 def _v10(seed, people, p):
-    a = _sim(_plan("going_on", 365), seed, people, p, days=365, full=True)
-    b = _sim(_plan("treated", 365), seed, people, p, days=365, full=True)
+    a = _sim(_supervised_then_home(365), seed, people, p, days=365, full=True)
+    b = _sim(_supervised_then_nothing(365), seed, people, p, days=365, full=True)
     return _ratio(_onsets(a, 84, 365), _onsets(b, 84, 365))
 
 

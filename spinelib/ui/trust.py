@@ -32,8 +32,8 @@ from ..sim import PARAMS, TARGETS, Params, simulate, simulate_many
 from ..sim.validation import load_validation, validation_table
 from .base import WIDE, KeptFigure, SimulationWidget
 
-__all__ = ["TrustWidget", "trust_widget", "refit", "calibrated_fit", "FitResult", "Fit", "FITS", "available_fits", "validation_plot",
-           "VERDICT_COLOURS", "INSIGHT_ROWS", "insight_verdicts"]
+__all__ = ["TrustWidget", "trust_widget", "refit", "calibrated_fit", "calibration_value", "FitResult", "Fit", "FITS",
+           "available_fits", "validation_plot", "VERDICT_COLOURS", "INSIGHT_ROWS", "insight_verdicts"]
 
 VERDICT_COLOURS = {"within": "#2e7d32", "direction right": "#ef6c00", "wrong": "#c62828"}
 
@@ -142,6 +142,62 @@ class FitResult:
     calibrated: bool = False  # the calibration's own wanted value: the parameter stays at its calibrated default
 
 
+def calibration_value(target: str) -> float:
+    """The calibration's own wanted value for ``target`` (from TARGETS)."""
+    return float(next(t[1] for t in TARGETS if t[0] == target))
+
+
+class _Curve:
+    """The target of a fit measured at values of its parameter, on ``people`` people with one ``seed``: what
+    :func:`refit` and :func:`calibrated_fit` share. Points measured are kept in ``cache`` (a dict) between calls."""
+
+    def __init__(self, target: str, people: int, seed: int, params, cache: dict | None):
+        if target not in FITS:
+            raise InputError("target", fmt_allowed(FITS), target)
+        fit = FITS[target]
+        if fit.parameter not in {p.name for p in PARAMS}:
+            raise InputError("target", "a target whose parameter the model still has", f"{target} ({fit.parameter})")
+        self.fit, self.target, self.people, self.seed = fit, target, people, seed
+        self.spec = next(p for p in PARAMS if p.name == fit.parameter)
+        self.base = Params.coerce(params)
+        self.memo = {} if cache is None else cache
+        self.lo, self.hi = float(self.spec.lo), float(self.spec.hi)
+        self.default = float(getattr(self.base, fit.parameter))
+
+    def key(self, x: float):
+        return (self.target, round(float(x), 6), self.people, self.seed)
+
+    def measure(self, xs) -> None:
+        """Measure the points of ``xs`` not measured yet, in one call."""
+        todo = list({self.key(x): float(x) for x in xs if self.key(x) not in self.memo}.items())
+        values = self.fit.measure_sets([self.base.replace(**{self.fit.parameter: x}) for _, x in todo], self.people,
+                                       self.seed)
+        self.memo.update((k, v) for (k, _), v in zip(todo, values))
+
+    def __call__(self, x: float) -> float:
+        if self.key(x) not in self.memo:
+            self.measure([x])
+        return self.memo[self.key(x)]
+
+    def points(self) -> list[tuple[float, float]]:
+        """(parameter value, target) of every point measured on this cohort, in order of the value."""
+        return sorted((k[1], v) for k, v in self.memo.items()
+                      if k[0] == self.target and k[2:] == (self.people, self.seed))
+
+    def tried(self) -> pd.DataFrame:
+        return pd.DataFrame(self.points(), columns=[self.fit.parameter, self.target])
+
+    def ends(self) -> tuple[float, float, float]:
+        """(target at the low end, at the high end, at the default) of the parameter, measured in one call."""
+        self.measure([self.lo, self.hi, self.default])
+        return self(self.lo), self(self.hi), self(self.default)
+
+    def result(self, wanted, value, reached, at_default, reachable, range_reached, **kw) -> FitResult:
+        return FitResult(self.target, self.fit.parameter, wanted, value, float(reached), self.default,
+                         float(at_default), bool(reachable), (self.lo, self.hi),
+                         (float(range_reached[0]), float(range_reached[1])), self.tried(), **kw)
+
+
 def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, steps: int = 6,
           cache: dict | None = None, levels: int = 2) -> FitResult:
     """Refit the parameter carrying calibration ``target`` so that the model measures ``wanted``.
@@ -156,29 +212,8 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
     hence the value found, do not depend on ``levels``: those the bisection does not visit are only kept in
     ``cache``, where they narrow the bracket the next search starts from.
     """
-    if target not in FITS:
-        raise InputError("target", fmt_allowed(FITS), target)
-    fit = FITS[target]
-    if fit.parameter not in {p.name for p in PARAMS}:
-        raise InputError("target", "a target whose parameter the model still has", f"{target} ({fit.parameter})")
-    wanted = number(wanted, fit.label, fit.lo, fit.hi)
-    base = Params.coerce(params)
-    spec = next(p for p in PARAMS if p.name == fit.parameter)
-    memo = {} if cache is None else cache
-
-    def key(x: float):
-        return (target, round(float(x), 6), people, seed)
-
-    def measure(xs) -> None:
-        """Measure the points of ``xs`` not measured yet, in one call."""
-        todo = list({key(x): float(x) for x in xs if key(x) not in memo}.items())
-        values = fit.measure_sets([base.replace(**{fit.parameter: x}) for _, x in todo], people, seed)
-        memo.update((k, v) for (k, _), v in zip(todo, values))
-
-    def f(x: float) -> float:
-        if key(x) not in memo:
-            measure([x])
-        return memo[key(x)]
+    f = _Curve(target, people, seed, params, cache)
+    wanted = number(wanted, f.fit.label, f.fit.lo, f.fit.hi)
 
     def midpoints(a: float, b: float, depth: int) -> list[float]:
         """The midpoints ``depth`` halvings of (a, b) can visit, computed as the bisection computes them."""
@@ -187,12 +222,9 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
         m = 0.5 * (a + b)
         return [m, *midpoints(a, m, depth - 1), *midpoints(m, b, depth - 1)]
 
-    lo, hi = float(spec.lo), float(spec.hi)
-    default = float(getattr(base, fit.parameter))
+    lo, hi = f.lo, f.hi
     depth = max(1, int(levels))
-    measure([lo, hi, default])  # one call
-    f_lo, f_hi = f(lo), f(hi)
-    at_default = f(default)
+    f_lo, f_hi, at_default = f.ends()
     rising = f_hi >= f_lo
     low_end, high_end = min(f_lo, f_hi), max(f_lo, f_hi)
     reachable = low_end <= wanted <= high_end
@@ -200,8 +232,7 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
     if reachable:
         # start from the narrowest bracket the points measured so far give (a slider moved back and forth
         # needs few new runs), then halve it down to the resolution of ``steps`` halvings of the whole range
-        known = sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)
-                       and lo <= k[1] <= hi)
+        known = [(x, y) for x, y in f.points() if lo <= x <= hi]
         a, b = lo, hi
         for (x0, y0), (x1, y1) in zip(known, known[1:]):
             if min(y0, y1) <= wanted <= max(y0, y1):
@@ -214,7 +245,7 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
                 halvings, width = halvings + 1, 0.5 * width
             # the halvings left and the point they end at, in one call when that is at most one level more
             todo = halvings + 1 if halvings + 1 <= depth + 1 else depth
-            measure(midpoints(a, b, todo))
+            f.measure(midpoints(a, b, todo))
             for _ in range(todo):
                 if b - a <= resolution:
                     break
@@ -227,10 +258,7 @@ def refit(target: str, wanted, people: int = 200, seed: int = 1, params=None, st
                 break
         value = 0.5 * (a + b)
     reached = f(value) if value is not None else (high_end if wanted > high_end else low_end)
-    tried = pd.DataFrame(sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)),
-                         columns=[fit.parameter, target])
-    return FitResult(target, fit.parameter, wanted, value, float(reached), default, float(at_default), reachable,
-                     (lo, hi), (float(low_end), float(high_end)), tried)
+    return f.result(wanted, value, reached, at_default, reachable, (low_end, high_end))
 
 
 def calibrated_fit(target: str, people: int = 200, seed: int = 1, params=None, cache: dict | None = None) -> FitResult:
@@ -238,26 +266,12 @@ def calibrated_fit(target: str, people: int = 200, seed: int = 1, params=None, c
     :mod:`~spinelib.sim.calibration` fitted on large cohorts), nothing refitted. ``reached`` is what this small
     cohort gives there; the two ends of the parameter's range are measured too (one call), for the range reached.
     """
-    if target not in FITS:
-        raise InputError("target", fmt_allowed(FITS), target)
-    wanted = float(next(t[1] for t in TARGETS if t[0] == target))
-    base = Params.coerce(params)
-    fit = FITS[target]
-    spec = next(p for p in PARAMS if p.name == fit.parameter)
-    memo = {} if cache is None else cache
-    default = float(getattr(base, fit.parameter))
-    lo, hi = float(spec.lo), float(spec.hi)
-    xs = {(target, round(x, 6), people, seed): x for x in (lo, hi, default)}
-    todo = [(k, x) for k, x in xs.items() if k not in memo]
-    values = fit.measure_sets([base.replace(**{fit.parameter: x}) for _, x in todo], people, seed)
-    memo.update((k, v) for (k, _), v in zip(todo, values))
-    f_lo, f_hi, at_default = (memo[(target, round(x, 6), people, seed)] for x in (lo, hi, default))
+    f = _Curve(target, people, seed, params, cache)
+    f_lo, f_hi, at_default = f.ends()
     low_end, high_end = min(f_lo, f_hi), max(f_lo, f_hi)
-    tried = pd.DataFrame(sorted((k[1], v) for k, v in memo.items() if k[0] == target and k[2:] == (people, seed)),
-                         columns=[fit.parameter, target])
-    return FitResult(target, fit.parameter, wanted, default, float(at_default), default, float(at_default),
-                     bool(low_end <= wanted <= high_end), (lo, hi), (float(low_end), float(high_end)), tried,
-                     calibrated=True)
+    wanted = calibration_value(target)
+    return f.result(wanted, f.default, at_default, at_default, low_end <= wanted <= high_end, (low_end, high_end),
+                    calibrated=True)
 
 
 # --- what the verdicts mean for the five ideas ----------------------------------------------------
@@ -434,8 +448,8 @@ class TrustWidget(SimulationWidget):
 
     @staticmethod
     def default_wanted(target: str) -> float:
-        """The calibration's own wanted value for ``target`` (from TARGETS)."""
-        return float(next(t[1] for t in TARGETS if t[0] == target))
+        """The calibration's own wanted value for ``target`` (:func:`calibration_value`)."""
+        return calibration_value(target)
 
     def _new_target(self, change):
         fit = FITS[change["new"]]
